@@ -1,0 +1,70 @@
+import { type ValidationError } from 'class-validator';
+
+export type ParameterLocation = 'body' | 'query' | 'path';
+
+/** One entry of a FastAPI-style 422 body, the shape the existing clients parse. */
+export interface ValidationIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+}
+
+/** Thrown for a request whose body, query or path does not match its schema; answered as 422. */
+export class RequestValidationError extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super('Request validation failed');
+    this.name = 'RequestValidationError';
+  }
+
+  static fromClassValidator(errors: ValidationError[], location: ParameterLocation): RequestValidationError {
+    return new RequestValidationError(errors.flatMap((error) => toIssues(error, [location])));
+  }
+}
+
+/** class-validator constraint names → the pydantic error types the clients already know. */
+const ISSUE_TYPES: Record<string, string> = {
+  isDefined: 'missing',
+  isNotEmpty: 'missing',
+  isString: 'string_type',
+  isInt: 'int_type',
+  isNumber: 'float_type',
+  isBoolean: 'bool_type',
+  isEmail: 'value_error',
+  isUUID: 'uuid_parsing',
+  isEnum: 'enum',
+  isIn: 'enum',
+  minLength: 'string_too_short',
+  maxLength: 'string_too_long',
+  min: 'greater_than_equal',
+  max: 'less_than_equal',
+  matches: 'string_pattern_mismatch',
+  isDateString: 'date_parsing',
+  isISO8601: 'datetime_parsing',
+  isArray: 'list_type',
+  arrayMinSize: 'too_short',
+  arrayMaxSize: 'too_long',
+  whitelistValidation: 'extra_forbidden',
+};
+
+function toIssues(error: ValidationError, parentLoc: (string | number)[]): ValidationIssue[] {
+  const loc = [...parentLoc, asLocPart(error.property)];
+  const own = Object.entries(error.constraints ?? {});
+  const issues: ValidationIssue[] = [];
+  if (own.length > 0) {
+    const missing = error.value === undefined || error.value === null;
+    const [name, message] = missing && 'isDefined' in (error.constraints ?? {}) ? ['isDefined', ''] : own[0];
+    issues.push({
+      type: missing && name === 'isDefined' ? 'missing' : (ISSUE_TYPES[name] ?? 'value_error'),
+      loc,
+      msg: missing && name === 'isDefined' ? 'Field required' : message,
+      input: error.value ?? null,
+    });
+  }
+  for (const child of error.children ?? []) issues.push(...toIssues(child, loc));
+  return issues;
+}
+
+function asLocPart(property: string): string | number {
+  return /^\d+$/.test(property) ? Number(property) : property;
+}

@@ -1,0 +1,39 @@
+type Period = 'second' | 'minute' | 'hour';
+
+export interface Limit {
+  readonly limit: number;
+  readonly per: Period;
+}
+
+interface Policy {
+  /** APP_ENV=development. */
+  readonly dev: Limit;
+  /** staging and production. */
+  readonly prod: Limit;
+}
+
+const perMinute = (limit: number): Limit => ({ limit, per: 'minute' });
+const same = (limit: Limit): Policy => ({ dev: limit, prod: limit });
+
+/**
+ * Named limits of identity-platform §5 (and the other areas' cross-references). Routes choose one
+ * with `@RateLimit('name')`; routes that choose none get `default`.
+ */
+export const RATE_LIMIT_POLICIES = {
+  default: { dev: perMinute(200), prod: perMinute(60) },
+  health: same(perMinute(60)),
+  metrics: same(perMinute(30)),
+} as const satisfies Record<string, Policy>;
+
+export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
+
+const PERIOD_MS: Record<Period, number> = { second: 1_000, minute: 60_000, hour: 3_600_000 };
+
+export function windowMs(limit: Limit): number {
+  return PERIOD_MS[limit.per];
+}
+
+/** The original limiter's wording: "5 per 1 minute". */
+export function describeLimit(limit: Limit): string {
+  return `${limit.limit} per 1 ${limit.per}`;
+}

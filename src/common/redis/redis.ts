@@ -1,0 +1,35 @@
+import Redis from 'ioredis';
+
+/**
+ * The process's shared client. Commands fail fast while disconnected (no offline queue) so that a
+ * Redis outage degrades callers to their fallbacks instead of stalling requests; it reconnects alone.
+ */
+export function createRedisClient(url: string): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  });
+}
+
+/** PING on a throwaway connection, as a health probe: true only if Redis answers within `timeoutMs`. */
+export async function pingRedis(url: string, timeoutMs: number): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { type AppConfig } from '../config/load-config';
+
+/** Migrations are compiled next to the sources (`dist/migrations` at run time, `migrations/` in tests). */
+const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{js,ts}');
+
+export function dataSourceOptions(config: AppConfig, url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    // libpq's `require`: encrypted, certificate checked only when the URL asks for it (sslmode=verify-full).
+    ssl: config.isProduction && !/sslmode=/.test(url) ? { rejectUnauthorized: false } : undefined,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'schema_migrations',
+    entities: [join(__dirname, '..', '**', '*.entity.{js,ts}')],
+    logging: config.APP_DEBUG && config.isDevelopment ? ['query', 'error'] : ['error'],
+    extra: {
+      max: config.DB_POOL_SIZE + config.DB_MAX_OVERFLOW,
+      connectionTimeoutMillis: 30_000,
+      idleTimeoutMillis: 3_600_000,
+      application_name: 'emecano',
+    },
+  };
+}
+
+export function createDataSource(config: AppConfig, url: string): DataSource {
+  return new DataSource(dataSourceOptions(config, url));
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type Response } from 'express';
+import { DataSource } from 'typeorm';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { pingRedis } from '../../common/redis/redis';
+import { APP_CONFIG } from '../../config/config.module';
+import { type AppConfig } from '../../config/load-config';
+import { SchedulerStatus } from '../../scheduling/scheduler-status';
+
+const REDIS_PING_TIMEOUT_MS = 2_000;
+/** An unreachable database must not hold the probe for the pool's 30 s connection timeout. */
+const DATABASE_TIMEOUT_MS = 3_000;
+
+type HealthBody = Record<'status' | 'database' | 'redis', string> & { scheduler?: string };
+
+/**
+ * `GET /health` (identity-platform §2.4 with the HEAD semantics of §10): the database decides between
+ * 200 and 503; Redis or the scheduler being down only degrades the answer.
+ */
+@ApiTags('platform')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scheduler: SchedulerStatus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @RateLimit('health')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Service status' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthBody> {
+    if (!(await this.databaseAnswers())) {
+      response.status(503);
+      return { status: 'unhealthy', database: 'disconnected', redis: 'unknown' };
+    }
+    const redisUp = this.config.REDIS_URL !== '' && (await pingRedis(this.config.REDIS_URL, REDIS_PING_TIMEOUT_MS));
+    const schedulerUp = this.scheduler.state() === 'running';
+    if (this.config.isDevelopment) {
+      return {
+        status: 'ok',
+        database: 'connected',
+        redis: redisUp ? 'connected' : 'unavailable',
+        scheduler: this.scheduler.state(),
+      };
+    }
+    return {
+      status: redisUp && schedulerUp ? 'ok' : 'degraded',
+      database: 'ok',
+      redis: redisUp ? 'ok' : 'error',
+      scheduler: schedulerUp ? 'ok' : 'error',
+    };
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), DATABASE_TIMEOUT_MS).unref());
+    const query = this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([query, timeout]);
+  }
+}

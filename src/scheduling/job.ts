@@ -1,0 +1,39 @@
+import { SetMetadata } from '@nestjs/common';
+
+/** Decision D11: the only job names there are. */
+export const JOB_NAMES = [
+  'release_payment',
+  'check_pending_acceptances',
+  'release_overdue_payments',
+  'send_reminders',
+  'cleanup_webhook_events',
+  'reset_no_show_weekly',
+  'notify_unverified_mechanics',
+  'cleanup_blacklisted_tokens',
+  'cleanup_old_notifications',
+  'cleanup_expired_push_tokens',
+  'detect_orphaned_files',
+  'anonymize_old_bookings',
+  'cleanup_old_audit_logs',
+] as const;
+
+export type JobName = (typeof JOB_NAMES)[number];
+
+export interface JobRunOptions {
+  /** `release_payment --booking <id>`: restrict the run to one booking. */
+  bookingId?: string;
+}
+
+/**
+ * A scheduled job: stateless and database-driven. `runBatch` handles at most one bounded batch of due
+ * work as of `now` and says how many items it handled; the runner calls it until it finds none. It
+ * must be safe to run in several processes at once (claims with FOR UPDATE SKIP LOCKED).
+ */
+export interface ScheduledJob {
+  runBatch(now: Date, options: JobRunOptions): Promise<number>;
+}
+
+export const JOB_NAME_METADATA = 'emecano:job-name';
+
+/** Registers a provider as the implementation of a job, for the runner, the CLI and the cron trigger. */
+export const Job = (name: JobName) => SetMetadata(JOB_NAME_METADATA, name);

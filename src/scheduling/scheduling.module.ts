@@ -1,0 +1,23 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { JobRegistry } from './job-registry';
+import { JobRunner } from './job-runner';
+import { SchedulerStatus } from './scheduler-status';
+
+/**
+ * Job infrastructure. The cron triggers (`@Cron` on each job) fire only where ScheduleModule is
+ * loaded, i.e. when JOBS_ENABLED is true; the CLI and tests call JobRunner directly either way.
+ */
+@Global()
+@Module({})
+export class SchedulingModule {
+  static forRoot(options: { triggersEnabled: boolean }): DynamicModule {
+    return {
+      module: SchedulingModule,
+      imports: [DiscoveryModule, ...(options.triggersEnabled ? [ScheduleModule.forRoot()] : [])],
+      providers: [JobRegistry, JobRunner, SchedulerStatus],
+      exports: [JobRunner, JobRegistry, SchedulerStatus],
+    };
+  }
+}
