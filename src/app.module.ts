@@ -38,7 +38,9 @@ export class AppModule {
         CqrsModule.forRoot(),
         CommonModule.forRoot({ clock: options.clock }),
         MetricsModule,
-        SchedulingModule.forRoot({ triggersEnabled: (options.triggersEnabled ?? true) && config.JOBS_ENABLED }),
+        SchedulingModule.forRoot({
+          triggersEnabled: (options.triggersEnabled ?? true) && config.JOBS_ENABLED,
+        }),
         HealthModule,
       ],
     };

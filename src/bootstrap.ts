@@ -18,7 +18,8 @@ export function loadConfigOrExit(): { config: AppConfig; logger: Logger } {
     const { config, warnings } = loadConfig(process.env);
     const logger = new Logger('Boot');
     Logger.overrideLogger(pinoNestLogger(config));
-    for (const name of generated) logger.warn({ event: 'development_secret_generated', name, file: DEV_SECRETS_FILE });
+    for (const name of generated)
+      logger.warn({ event: 'development_secret_generated', name, file: DEV_SECRETS_FILE });
     for (const warning of warnings) logger.warn({ event: 'config_warning', warning });
     return { config, logger };
   } catch (error) {
@@ -38,5 +39,11 @@ function pinoNestLogger(config: AppConfig) {
       if (typeof message === 'object' && message !== null) log[level]({ context, ...message });
       else log[level]({ context }, String(message));
     };
-  return { log: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'), verbose: write('debug') };
+  return {
+    log: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    debug: write('debug'),
+    verbose: write('debug'),
+  };
 }

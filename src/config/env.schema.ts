@@ -5,8 +5,23 @@ import { z } from 'zod';
  * reads is declared here; `.env.example` must list exactly these names (checked by env.schema.spec.ts).
  */
 
-const WEAK_JWT_SECRETS = ['changeme', 'change-me', 'secret', 'change-this-to-a-long-random-string-in-production'];
-const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] as const;
+const WEAK_JWT_SECRETS = [
+  'changeme',
+  'change-me',
+  'secret',
+  'change-this-to-a-long-random-string-in-production',
+];
+const JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
 /** The original's default URL: accepted in development (with a warning), refused in production. */
 export const ORIGINAL_DEFAULT_DATABASE_URL = 'postgresql://emecano:emecano_password@localhost:5432/emecano';
 
@@ -48,7 +63,10 @@ export const envSchema = z.object({
   APP_TIMEZONE: str('Europe/Paris').refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Paris'),
 
   DATABASE_URL: str()
-    .refine((v) => v === '' || /^postgres(ql)?(\+asyncpg)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
+    .refine(
+      (v) => v === '' || /^postgres(ql)?(\+asyncpg)?:\/\//.test(v),
+      'must start with postgres:// or postgresql://',
+    )
     .transform(normaliseDatabaseUrl),
   DB_POOL_SIZE: int(5, 1),
   DB_MAX_OVERFLOW: int(10, 1),

@@ -52,7 +52,8 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
 function productionProblems(c: AppConfig): string[] {
   const problems: string[] = [];
   if (!c.DATABASE_URL) problems.push('DATABASE_URL is required outside development');
-  else if (c.DATABASE_URL === ORIGINAL_DEFAULT_DATABASE_URL) problems.push('DATABASE_URL must not be the default URL');
+  else if (c.DATABASE_URL === ORIGINAL_DEFAULT_DATABASE_URL)
+    problems.push('DATABASE_URL must not be the default URL');
   const expectedPrefix = c.APP_ENV === 'production' ? 'sk_live_' : 'sk_test_';
   if (!c.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY is required outside development');
   else if (!c.STRIPE_SECRET_KEY.startsWith(expectedPrefix)) {
@@ -64,8 +65,10 @@ function productionProblems(c: AppConfig): string[] {
   if (!c.SENTRY_DSN) problems.push('SENTRY_DSN is required outside development');
   if (!c.METRICS_API_KEY) problems.push('METRICS_API_KEY is required outside development');
   if (!c.CHECK_IN_HMAC_KEY) problems.push('CHECK_IN_HMAC_KEY is required outside development');
-  if (!c.SMTP_URL && !c.RESEND_API_KEY) problems.push('SMTP_URL or RESEND_API_KEY is required outside development');
-  if (!c.FRONTEND_URL.startsWith('https://')) problems.push('FRONTEND_URL must start with https:// outside development');
+  if (!c.SMTP_URL && !c.RESEND_API_KEY)
+    problems.push('SMTP_URL or RESEND_API_KEY is required outside development');
+  if (!c.FRONTEND_URL.startsWith('https://'))
+    problems.push('FRONTEND_URL must start with https:// outside development');
   return problems;
 }
 
@@ -75,7 +78,8 @@ function developmentWarnings(c: AppConfig): string[] {
   if (!c.STRIPE_SECRET_KEY) warnings.push('STRIPE_SECRET_KEY is empty: Stripe calls will be mocked');
   if (!c.STRIPE_WEBHOOK_SECRET) warnings.push('stripe_webhook_secret_empty: Stripe webhooks will be refused');
   if (!c.SMTP_URL && !c.RESEND_API_KEY) warnings.push(`no SMTP_URL: e-mails are written to ${c.MAIL_DIR}`);
-  if (!c.R2_ENDPOINT_URL) warnings.push(`R2_ENDPOINT_URL is empty: local storage fallback in ${c.STORAGE_DIR}`);
+  if (!c.R2_ENDPOINT_URL)
+    warnings.push(`R2_ENDPOINT_URL is empty: local storage fallback in ${c.STORAGE_DIR}`);
   return warnings;
 }
 
@@ -89,6 +93,7 @@ function upperCaseKeys(source: Record<string, string | undefined>): Record<strin
 
 function describeIssue(issue: ZodIssue): string {
   const name = issue.path.join('.');
-  const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message;
+  const message =
+    issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message;
   return `${name}: ${message}`;
 }

@@ -9,7 +9,10 @@ const MIGRATION_LOCK_KEY = 7_220_461_501;
  * lock so that several instances starting together migrate one after the other. A failure is logged
  * and re-thrown: the caller must stop (H-013), never serve a half-migrated schema.
  */
-export async function migrateDatabase(dataSource: DataSource, logger: Pick<Logger, 'log' | 'error'>): Promise<string[]> {
+export async function migrateDatabase(
+  dataSource: DataSource,
+  logger: Pick<Logger, 'log' | 'error'>,
+): Promise<string[]> {
   const lockHolder = dataSource.createQueryRunner();
   await lockHolder.connect();
   try {

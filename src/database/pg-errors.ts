@@ -20,6 +20,8 @@ export function pgErrorCode(error: unknown): string | undefined {
 export function isTransientContention(error: unknown): boolean {
   const code = pgErrorCode(error);
   return (
-    code === PG_ERROR.serializationFailure || code === PG_ERROR.deadlockDetected || code === PG_ERROR.lockNotAvailable
+    code === PG_ERROR.serializationFailure ||
+    code === PG_ERROR.deadlockDetected ||
+    code === PG_ERROR.lockNotAvailable
   );
 }

@@ -47,5 +47,7 @@ export function bodyParserErrors(): ErrorRequestHandler {
 }
 
 function sendPayloadTooLarge(request: Request, response: Response): void {
-  response.status(413).json({ detail: 'Payload too large', code: 'payload_too_large', request_id: request.id });
+  response
+    .status(413)
+    .json({ detail: 'Payload too large', code: 'payload_too_large', request_id: request.id });
 }

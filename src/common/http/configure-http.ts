@@ -10,7 +10,12 @@ import { bodyParserErrors, contentLengthGuard, MAX_BODY_BYTES } from './body-lim
 import { requestContext } from './request-context.middleware';
 import { DOCS_PATH, securityHeaders } from './security-headers';
 
-const DEV_ORIGINS = ['http://localhost:3000', 'http://localhost:8081', 'http://localhost:19006', 'http://localhost:5173'];
+const DEV_ORIGINS = [
+  'http://localhost:3000',
+  'http://localhost:8081',
+  'http://localhost:19006',
+  'http://localhost:5173',
+];
 
 /**
  * The Express-level pipeline, in order, shared by `main.ts` and the tests so both serve the same
@@ -19,6 +24,8 @@ const DEV_ORIGINS = ['http://localhost:3000', 'http://localhost:8081', 'http://l
  */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.useLogger(app.get(PinoNestLogger));
+  // Nest only flushes its boot-time log buffer in listen(); tests never listen.
+  app.flushLogs();
   const logger = new Logger('Http');
   app.use(requestContext(logger));
   app.use(responseTime({ digits: 1, header: 'X-Process-Time', suffix: true }));

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { type Request, type Response } from 'express';
 import { isTransientContention } from '../../database/pg-errors';
 import { DomainError } from '../errors/domain-error';
@@ -35,15 +42,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private replyFor(exception: unknown, request: Request): ErrorReply {
-    if (exception instanceof RequestValidationError) return { status: 422, body: { detail: exception.issues } };
+    if (exception instanceof RequestValidationError)
+      return { status: 422, body: { detail: exception.issues } };
     if (exception instanceof DomainError) {
       return { status: exception.status, body: { detail: exception.detail, code: exception.code } };
     }
-    if (exception instanceof RateLimitExceededError) return { status: 429, body: { error: exception.description } };
+    if (exception instanceof RateLimitExceededError)
+      return { status: 429, body: { error: exception.description } };
     if (exception instanceof HttpException) return this.replyForHttpException(exception, request);
     if (isTransientContention(exception)) {
       this.logger.warn({ event: 'db_contention', path: request.path, err: exception });
-      return { status: 503, body: { detail: 'Service temporarily busy, please retry', code: 'resource_busy' } };
+      return {
+        status: 503,
+        body: { detail: 'Service temporarily busy, please retry', code: 'resource_busy' },
+      };
     }
     this.logger.error({ event: 'unhandled_exception', path: request.path, err: exception });
     return { status: 500, body: { detail: 'Internal server error' } };
@@ -72,7 +84,9 @@ function isUnmatchedRoute(exception: HttpException): boolean {
 function messageOf(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
-  const message = (response as { detail?: unknown; message?: unknown }).detail ?? (response as { message?: unknown }).message;
+  const message =
+    (response as { detail?: unknown; message?: unknown }).detail ??
+    (response as { message?: unknown }).message;
   if (typeof message === 'string') return message;
   return exception.message;
 }

@@ -8,7 +8,9 @@ interface RouteArg {
   data?: string;
 }
 
-const VALIDATED_SOURCES: Partial<Record<RouteParamtypes, { type: ArgumentMetadata['type']; read: (req: Request) => unknown }>> = {
+const VALIDATED_SOURCES: Partial<
+  Record<RouteParamtypes, { type: ArgumentMetadata['type']; read: (req: Request) => unknown }>
+> = {
   [RouteParamtypes.BODY]: { type: 'body', read: (req) => req.body },
   [RouteParamtypes.QUERY]: { type: 'query', read: (req) => req.query },
   [RouteParamtypes.PARAM]: { type: 'param', read: (req) => req.params },
@@ -21,8 +23,12 @@ const VALIDATED_SOURCES: Partial<Record<RouteParamtypes, { type: ArgumentMetadat
 export async function validateRouteInputs(context: ExecutionContext, pipe: PipeTransform): Promise<void> {
   const controller = context.getClass();
   const handler = context.getHandler();
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<string, RouteArg>;
-  const paramTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ?? []) as unknown[];
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
+    string,
+    RouteArg
+  >;
+  const paramTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ??
+    []) as unknown[];
   const request = context.switchToHttp().getRequest<Request>();
   for (const [key, arg] of Object.entries(args)) {
     const source = VALIDATED_SOURCES[Number(key.split(':')[0]) as RouteParamtypes];

@@ -27,7 +27,9 @@ export class RequestValidationPipe extends ValidationPipe {
     const location = LOCATIONS[metadata.type];
     if (!location || !this.toValidate(metadata)) return value;
     if (metadata.type === 'body' && (value === undefined || value === null)) {
-      throw new RequestValidationError([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
+      throw new RequestValidationError([
+        { type: 'missing', loc: ['body'], msg: 'Field required', input: null },
+      ]);
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new RequestValidationError([
@@ -42,7 +44,8 @@ export class RequestValidationPipe extends ValidationPipe {
     try {
       return await super.transform(value, metadata);
     } catch (errors) {
-      if (Array.isArray(errors)) throw RequestValidationError.fromClassValidator(errors as ValidationError[], location);
+      if (Array.isArray(errors))
+        throw RequestValidationError.fromClassValidator(errors as ValidationError[], location);
       throw errors;
     }
   }

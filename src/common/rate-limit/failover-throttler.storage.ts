@@ -35,7 +35,11 @@ export class FailoverThrottlerStorage implements ThrottlerStorage, OnModuleInit 
       this.shared = new ThrottlerStorageRedisService(this.redis);
       this.logger.log({ event: 'rate_limiter_storage', backend: 'redis' });
     } else {
-      this.logger.warn({ event: 'rate_limiter_storage', backend: 'memory', reason: 'redis_unreachable_at_start' });
+      this.logger.warn({
+        event: 'rate_limiter_storage',
+        backend: 'memory',
+        reason: 'redis_unreachable_at_start',
+      });
     }
   }
 
@@ -67,7 +71,9 @@ export class FailoverThrottlerStorage implements ThrottlerStorage, OnModuleInit 
   }
 
   private async answersPing(redis: Redis): Promise<boolean> {
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), STARTUP_PING_TIMEOUT_MS).unref());
+    const timeout = new Promise<false>((resolve) =>
+      setTimeout(() => resolve(false), STARTUP_PING_TIMEOUT_MS).unref(),
+    );
     const ping = (async () => {
       if (redis.status === 'wait') await redis.connect();
       return (await redis.ping()) === 'PONG';

@@ -16,7 +16,12 @@ import { clientIp } from './client-ip';
 import { FailoverThrottlerStorage } from './failover-throttler.storage';
 import { RATE_LIMIT_POLICY } from './rate-limit.decorator';
 import { RateLimitExceededError } from './rate-limit-exceeded.error';
-import { describeLimit, RATE_LIMIT_POLICIES, type RateLimitPolicyName, windowMs } from './rate-limit.policies';
+import {
+  describeLimit,
+  RATE_LIMIT_POLICIES,
+  type RateLimitPolicyName,
+  windowMs,
+} from './rate-limit.policies';
 
 /**
  * Per-endpoint, per-client-IP fixed-window limits. It runs as an interceptor so that every guard
@@ -49,7 +54,8 @@ export class RateLimitInterceptor implements NestInterceptor {
     const key = `ratelimit:${endpoint}:${clientIp(request, this.config.TRUSTED_PROXY_COUNT)}`;
     const ttl = windowMs(limit);
     const record = await this.storage.increment(key, ttl, limit.limit, ttl, policyName);
-    if (record.totalHits > limit.limit || record.isBlocked) throw new RateLimitExceededError(describeLimit(limit));
+    if (record.totalHits > limit.limit || record.isBlocked)
+      throw new RateLimitExceededError(describeLimit(limit));
     return next.handle();
   }
 }

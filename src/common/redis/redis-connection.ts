@@ -13,7 +13,9 @@ export class RedisConnection implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.client = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : null;
     // Connection errors are expected during an outage; callers fall back, so only note them.
-    this.client?.on('error', (error: Error) => this.logger.debug({ event: 'redis_error', message: error.message }));
+    this.client?.on('error', (error: Error) =>
+      this.logger.debug({ event: 'redis_error', message: error.message }),
+    );
   }
 
   onApplicationShutdown(): void {

@@ -37,7 +37,8 @@ export class HealthController {
       response.status(503);
       return { status: 'unhealthy', database: 'disconnected', redis: 'unknown' };
     }
-    const redisUp = this.config.REDIS_URL !== '' && (await pingRedis(this.config.REDIS_URL, REDIS_PING_TIMEOUT_MS));
+    const redisUp =
+      this.config.REDIS_URL !== '' && (await pingRedis(this.config.REDIS_URL, REDIS_PING_TIMEOUT_MS));
     const schedulerUp = this.scheduler.state() === 'running';
     if (this.config.isDevelopment) {
       return {
@@ -56,7 +57,9 @@ export class HealthController {
   }
 
   private async databaseAnswers(): Promise<boolean> {
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), DATABASE_TIMEOUT_MS).unref());
+    const timeout = new Promise<false>((resolve) =>
+      setTimeout(() => resolve(false), DATABASE_TIMEOUT_MS).unref(),
+    );
     const query = this.dataSource.query('SELECT 1').then(
       () => true,
       () => false,

@@ -19,7 +19,10 @@ export function loggerOptions(config: AppConfig, pretty = false): LoggerOptions 
     },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as typeof args);
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as typeof args,
+        );
       },
     },
   };

@@ -37,9 +37,10 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    result[key] = SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== 'boolean'
-      ? REDACTED
-      : redactValue(item, depth + 1);
+    result[key] =
+      SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== 'boolean'
+        ? REDACTED
+        : redactValue(item, depth + 1);
   }
   return result;
 }

@@ -24,7 +24,11 @@ export class HttpMetricsMiddleware {
       const template = routeTemplate(request);
       if (!template || UNCOUNTED_PATHS.has(template)) return;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.requests.inc({ method: request.method, status: `${Math.floor(response.statusCode / 100)}xx`, handler: template });
+      this.requests.inc({
+        method: request.method,
+        status: `${Math.floor(response.statusCode / 100)}xx`,
+        handler: template,
+      });
       this.duration.observe({ method: request.method, handler: template }, seconds);
     });
     next();

@@ -21,7 +21,10 @@ export class MetricsController extends PrometheusController {
 
   @Get()
   @RateLimit('metrics')
-  override async index(@Res({ passthrough: true }) response: Response, @Headers('x-metrics-key') key?: string): Promise<string> {
+  override async index(
+    @Res({ passthrough: true }) response: Response,
+    @Headers('x-metrics-key') key?: string,
+  ): Promise<string> {
     this.authorise(key);
     return super.index(response);
   }
@@ -32,7 +35,8 @@ export class MetricsController extends PrometheusController {
       if (this.config.isProduction) throw new DomainError('metrics_unavailable', 'Metrics not available');
       return;
     }
-    if (!key || !constantTimeEquals(key, expected)) throw new DomainError('metrics_key_invalid', 'Invalid metrics API key');
+    if (!key || !constantTimeEquals(key, expected))
+      throw new DomainError('metrics_key_invalid', 'Invalid metrics API key');
   }
 }
 

@@ -48,7 +48,10 @@ export const metricProviders = [
   }),
   makeCounterProvider({ name: METRIC.bookingsCompleted, help: 'Bookings completed (payment released)' }),
   makeCounterProvider({ name: METRIC.paymentsCaptured, help: 'Successful PaymentIntent captures' }),
-  makeCounterProvider({ name: METRIC.paymentsRefunded, help: 'Refunds and cancellations that returned money' }),
+  makeCounterProvider({
+    name: METRIC.paymentsRefunded,
+    help: 'Refunds and cancellations that returned money',
+  }),
   makeCounterProvider({
     name: METRIC.disputesOpened,
     help: 'Disputes opened, by reason',
