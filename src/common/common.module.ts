@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { Clock, SystemClock } from './clock/clock';
+import { ConnectionDrain } from './http/connection-drain';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { RequestValidationPipe } from './http/request-validation.pipe';
 import { RouteTable } from './http/route-table';
@@ -21,11 +22,12 @@ export class CommonModule {
         FailoverThrottlerStorage,
         RequestValidationPipe,
         RouteTable,
+        ConnectionDrain,
         { provide: APP_PIPE, useExisting: RequestValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
       ],
-      exports: [Clock, RedisConnection, FailoverThrottlerStorage],
+      exports: [Clock, RedisConnection, FailoverThrottlerStorage, ConnectionDrain],
     };
   }
 }

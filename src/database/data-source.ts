@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { type AppConfig } from '../config/load-config';
+import { DatabaseLogger } from './typeorm-logger';
 
 /** Migrations are compiled next to the sources (`dist/migrations` at run time, `migrations/` in tests). */
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{js,ts}');
@@ -16,7 +17,8 @@ export function dataSourceOptions(config: AppConfig, url: string): DataSourceOpt
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'schema_migrations',
     entities: [join(__dirname, '..', '**', '*.entity.{js,ts}')],
-    logging: config.APP_DEBUG && config.isDevelopment ? ['query', 'error'] : ['error'],
+    logger: new DatabaseLogger(config.APP_DEBUG && config.isDevelopment),
+    maxQueryExecutionTime: 1_000,
     extra: {
       max: config.DB_POOL_SIZE + config.DB_MAX_OVERFLOW,
       connectionTimeoutMillis: 30_000,

@@ -1,5 +1,6 @@
 import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { type DataSource } from 'typeorm';
@@ -34,6 +35,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const dataSource = createDataSource(options.config, withSslDisabled(options.databaseUrl));
   await dataSource.initialize();
   const logs = new LogCapture();
+  // nestjs-pino keeps its out-of-request logger in a module variable; point it at this app's capture.
+  __resetOutOfContextForTests();
   const root = AppModule.forRoot({
     config: options.config,
     dataSource,

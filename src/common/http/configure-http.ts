@@ -6,6 +6,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import responseTime from 'response-time';
 import { type AppConfig } from '../../config/load-config';
 import { HttpMetricsMiddleware } from '../../observability/metrics/http-metrics.middleware';
+import { ConnectionDrain } from './connection-drain';
 import { bodyParserErrors, contentLengthGuard, MAX_BODY_BYTES } from './body-limits';
 import { requestContext } from './request-context.middleware';
 import { DOCS_PATH, securityHeaders } from './security-headers';
@@ -30,6 +31,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.use(requestContext(logger));
   app.use(responseTime({ digits: 1, header: 'X-Process-Time', suffix: true }));
   app.use(app.get(HttpMetricsMiddleware).use);
+  app.use(app.get(ConnectionDrain).middleware);
   app.use(securityHeaders(config));
   app.enableCors(corsOptions(config));
   app.use(contentLengthGuard());

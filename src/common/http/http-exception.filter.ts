@@ -48,7 +48,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return { status: exception.status, body: { detail: exception.detail, code: exception.code } };
     }
     if (exception instanceof RateLimitExceededError)
-      return { status: 429, body: { error: exception.description } };
+      return { status: 429, body: { error: exception.message } };
     if (exception instanceof HttpException) return this.replyForHttpException(exception, request);
     if (isTransientContention(exception)) {
       this.logger.warn({ event: 'db_contention', path: request.path, err: exception });

@@ -22,7 +22,7 @@ export class FailoverThrottlerStorage implements ThrottlerStorage, OnModuleInit 
 
   private readonly redis: Redis | null;
 
-  constructor(connection: RedisConnection) {
+  constructor(private readonly connection: RedisConnection) {
     this.redis = connection.client;
   }
 
@@ -31,7 +31,7 @@ export class FailoverThrottlerStorage implements ThrottlerStorage, OnModuleInit 
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.redis && (await this.answersPing(this.redis))) {
+    if (this.redis && (await this.connection.connectIfReachable(STARTUP_PING_TIMEOUT_MS))) {
       this.shared = new ThrottlerStorageRedisService(this.redis);
       this.logger.log({ event: 'rate_limiter_storage', backend: 'redis' });
     } else {
@@ -68,18 +68,5 @@ export class FailoverThrottlerStorage implements ThrottlerStorage, OnModuleInit 
     if (this.degraded) return;
     this.degraded = true;
     this.logger.warn({ event: 'rate_limiter_memory_fallback', err: error });
-  }
-
-  private async answersPing(redis: Redis): Promise<boolean> {
-    const timeout = new Promise<false>((resolve) =>
-      setTimeout(() => resolve(false), STARTUP_PING_TIMEOUT_MS).unref(),
-    );
-    const ping = (async () => {
-      if (redis.status === 'wait') await redis.connect();
-      return (await redis.ping()) === 'PONG';
-    })().catch(() => false);
-    const answered = await Promise.race([ping, timeout]);
-    if (!answered) redis.disconnect();
-    return answered;
   }
 }

@@ -1,7 +1,7 @@
 /** 429 `{"error": "Rate limit exceeded: 5 per 1 minute"}`: the original limiter's body, key `error`. */
 export class RateLimitExceededError extends Error {
-  constructor(readonly description: string) {
-    super(`Rate limit exceeded: ${description}`);
+  constructor(limit: string) {
+    super(`Rate limit exceeded: ${limit}`);
     this.name = 'RateLimitExceededError';
   }
 }

@@ -21,6 +21,7 @@ const same = (limit: Limit): Policy => ({ dev: limit, prod: limit });
  */
 export const RATE_LIMIT_POLICIES = {
   default: { dev: perMinute(200), prod: perMinute(60) },
+  auth: { dev: perMinute(30), prod: perMinute(5) },
   health: same(perMinute(60)),
   metrics: same(perMinute(30)),
 } as const satisfies Record<string, Policy>;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { pingRedis } from '../../common/redis/redis';
+import { RedisConnection } from '../../common/redis/redis-connection';
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/load-config';
 import { SchedulerStatus } from '../../scheduling/scheduler-status';
@@ -25,6 +25,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scheduler: SchedulerStatus,
+    private readonly redis: RedisConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,8 +38,7 @@ export class HealthController {
       response.status(503);
       return { status: 'unhealthy', database: 'disconnected', redis: 'unknown' };
     }
-    const redisUp =
-      this.config.REDIS_URL !== '' && (await pingRedis(this.config.REDIS_URL, REDIS_PING_TIMEOUT_MS));
+    const redisUp = await this.redis.ping(REDIS_PING_TIMEOUT_MS);
     const schedulerUp = this.scheduler.state() === 'running';
     if (this.config.isDevelopment) {
       return {

@@ -11,6 +11,7 @@ const PHONE = /(?<![\w.])(?:\+\d{1,3}[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?![\w.])
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const SECRET_QUERY_PARAM = /([?&](?:token|code|password|key)=)[^&#\s]*/gi;
+const PASSWORD_IN_TEXT = /\b(password|passwd|mot de passe)(\s*[:=]\s*|\s+)\S+/gi;
 const MAX_DEPTH = 8;
 
 export const REDACTED = '[redacted]';
@@ -26,6 +27,7 @@ export function redactText(text: string): string {
     .replace(JWT, REDACTED)
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(SECRET_QUERY_PARAM, `$1${REDACTED}`)
+    .replace(PASSWORD_IN_TEXT, `$1$2${REDACTED}`)
     .replace(EMAIL, (_whole, first: string, domain: string) => `${first}***@${domain}`)
     .replace(PHONE, REDACTED);
 }

@@ -1,0 +1,146 @@
+import { register } from 'prom-client';
+import { runCli, EXIT } from '../../src/cli';
+import { JobRunner, UnknownJobError } from '../../src/scheduling/job-runner';
+import { startTestApp, type TestApp } from '../support/app';
+import { FixedClock } from '../support/clock';
+import { testConfig } from '../support/config';
+import { createTestDatabase } from '../support/database';
+import { CountingJobModule, JOB_ROWS_TABLE } from '../support/fixtures/counting-job.module';
+
+async function jobRuns(jobName: string, status: string): Promise<number> {
+  const metric = await register.getSingleMetric('emecano_scheduler_job_runs_total')?.get();
+  return metric?.values.find((v) => v.labels.job_name === jobName && v.labels.status === status)?.value ?? 0;
+}
+
+describe('job runner', () => {
+  const clock = new FixedClock(new Date('2026-03-02T09:00:00.000Z'));
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let apps: TestApp[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // Three processes' worth of runners on one database.
+    apps = await Promise.all(
+      [1, 2, 3].map(() =>
+        startTestApp({ config: testConfig(), databaseUrl: db.url, clock, imports: [CountingJobModule] }),
+      ),
+    );
+    await apps[0].dataSource.query(
+      `CREATE TABLE ${JOB_ROWS_TABLE} (id serial PRIMARY KEY, due_at timestamptz NOT NULL,
+         handled_at timestamptz, handled_count int NOT NULL DEFAULT 0)`,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await db.drop();
+  });
+
+  beforeEach(async () => {
+    await apps[0].dataSource.query(`TRUNCATE ${JOB_ROWS_TABLE}`);
+  });
+
+  it('runs batch after batch until no due work is left, as of the injected clock', async () => {
+    await apps[0].dataSource.query(
+      `INSERT INTO ${JOB_ROWS_TABLE} (due_at) SELECT $1::timestamptz FROM generate_series(1, 10)`,
+      [new Date('2026-03-02T08:00:00.000Z')],
+    );
+    await apps[0].dataSource.query(`INSERT INTO ${JOB_ROWS_TABLE} (due_at) VALUES ($1)`, [
+      new Date('2026-03-02T10:00:00.000Z'),
+    ]);
+    const before = await jobRuns('cleanup_old_audit_logs', 'success');
+
+    expect(await apps[0].app.get(JobRunner).run('cleanup_old_audit_logs')).toBe(10);
+    expect(await jobRuns('cleanup_old_audit_logs', 'success')).toBe(before + 1);
+
+    clock.advance(2 * 3_600_000);
+    expect(await apps[0].app.get(JobRunner).run('cleanup_old_audit_logs')).toBe(1);
+    clock.set('2026-03-02T09:00:00.000Z');
+  });
+
+  it('claims with SKIP LOCKED: concurrent runs in several processes handle every due row exactly once', async () => {
+    for (let round = 0; round < 20; round++) {
+      await apps[0].dataSource.query(`TRUNCATE ${JOB_ROWS_TABLE}`);
+      await apps[0].dataSource.query(
+        `INSERT INTO ${JOB_ROWS_TABLE} (due_at) SELECT $1::timestamptz FROM generate_series(1, 50)`,
+        [new Date('2026-03-02T08:00:00.000Z')],
+      );
+      const handled = await Promise.all(
+        apps.map((app) => app.app.get(JobRunner).run('cleanup_old_audit_logs')),
+      );
+      expect(handled.reduce((a, b) => a + b, 0)).toBe(50);
+      const [counts] = await apps[0].dataSource.query(
+        `SELECT min(handled_count)::int AS min, max(handled_count)::int AS max FROM ${JOB_ROWS_TABLE}`,
+      );
+      expect(counts).toEqual({ min: 1, max: 1 });
+    }
+  });
+
+  it('counts a failing run as an error and rethrows it', async () => {
+    const before = await jobRuns('cleanup_webhook_events', 'error');
+    await expect(apps[0].app.get(JobRunner).run('cleanup_webhook_events')).rejects.toThrow(
+      'webhook store unavailable',
+    );
+    expect(await jobRuns('cleanup_webhook_events', 'error')).toBe(before + 1);
+  });
+
+  it('refuses an unknown job name, listing the known ones', async () => {
+    const error = await apps[0].app
+      .get(JobRunner)
+      .run('no_such_job')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownJobError);
+    expect((error as UnknownJobError).known).toEqual(['cleanup_old_audit_logs', 'cleanup_webhook_events']);
+  });
+});
+
+describe('operations CLI', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const saved = { ...process.env };
+  let stderr: string;
+  let writeSpy: jest.SpyInstance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    Object.assign(process.env, testEnvFor(db.url));
+  });
+
+  beforeEach(() => {
+    stderr = '';
+    writeSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += chunk.toString();
+      return true;
+    });
+  });
+
+  afterEach(() => writeSpy.mockRestore());
+
+  afterAll(async () => {
+    process.env = saved;
+    await db.drop();
+  });
+
+  it('migrate exits 0 and leaves the schema up to date', async () => {
+    expect(await runCli(['migrate'])).toBe(EXIT.ok);
+  });
+
+  it('job:run with an unknown name exits 2 and lists the known jobs', async () => {
+    expect(await runCli(['job:run', 'no_such_job'])).toBe(EXIT.unknownJob);
+    expect(stderr).toContain('Unknown job "no_such_job"');
+  });
+
+  it('exits 1 on an unknown command', async () => {
+    expect(await runCli(['frobnicate'])).toBe(EXIT.failure);
+  });
+});
+
+function testEnvFor(databaseUrl: string): Record<string, string> {
+  return {
+    APP_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: 'cli-test-secret-that-is-long-enough-0123456789',
+    CHECK_IN_HMAC_KEY: 'cli-test-check-in-key-long-enough-0123456789',
+    REDIS_URL: '',
+    JOBS_ENABLED: 'false',
+  };
+}
