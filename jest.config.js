@@ -1,19 +1,10 @@
 /** Three tiers (CONVENTIONS.md "Tests"); `npm test` runs them all against a real PostgreSQL. */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+/** Transpile only: type errors are `npm run typecheck`'s job, and it keeps the suite fast. */
+const typescript = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
 
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': typescript },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 

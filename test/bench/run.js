@@ -1,0 +1,73 @@
+'use strict';
+/**
+ * Benchmark runner: `node test/bench/run.js [name …]` (`npm run bench` builds first, then runs them all).
+ *
+ * Each bench is a TypeScript file `test/bench/<name>.ts` exporting `run(): Promise<boolean>` (false when
+ * the bench saw a contract violation). It is compiled in memory with TypeScript's transpileModule and loaded as a module
+ * that lives in test/bench/, so its relative imports and `require`s resolve as in the project. The
+ * process exits 1 if any bench fails or returns false, 2 for an unknown bench name.
+ */
+const Module = require('node:module');
+const path = require('node:path');
+const { readdirSync, readFileSync } = require('node:fs');
+const ts = require('typescript');
+
+const BENCH_DIR = __dirname;
+
+function availableBenches() {
+  return readdirSync(BENCH_DIR)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+    .map((file) => file.slice(0, -'.ts'.length))
+    .sort();
+}
+
+function loadTypeScript(file) {
+  const { outputText: code } = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      inlineSourceMap: true,
+    },
+  });
+  const loaded = new Module(file, module);
+  loaded.filename = file;
+  loaded.paths = Module._nodeModulePaths(path.dirname(file));
+  loaded._compile(code, file);
+  return loaded.exports;
+}
+
+async function main() {
+  process.setSourceMapsEnabled(true);
+  const available = availableBenches();
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    console.error(`Unknown bench: ${unknown.join(', ')}. Available: ${available.join(', ')}`);
+    return 2;
+  }
+  let failed = false;
+  for (const name of requested.length > 0 ? requested : available) {
+    console.log(`\n# bench: ${name}\n`);
+    try {
+      const bench = loadTypeScript(path.join(BENCH_DIR, `${name}.ts`));
+      if (typeof bench.run !== 'function') throw new Error(`test/bench/${name}.ts does not export run()`);
+      if ((await bench.run()) === false) failed = true;
+    } catch (error) {
+      failed = true;
+      console.error(`bench ${name} failed:`, error);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
