@@ -20,19 +20,25 @@ export async function pingRedis(url: string, timeoutMs: number): Promise<boolean
   const probe = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     // ioredis otherwise keeps a dead socket (and the process) around for 2 s after disconnect().
     disconnectTimeout: 50,
   });
   probe.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  // One deadline for connecting and answering together: a Redis that accepts but never replies
+  // must not hold the probe for twice the timeout.
+  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const answer = probe
+    .connect()
+    .then(() => probe.ping())
+    .then((reply) => reply === 'PONG')
+    .catch(() => false);
   try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
+    return await Promise.race([answer, deadline]);
   } finally {
+    clearTimeout(timer);
     probe.disconnect();
   }
 }

@@ -35,9 +35,13 @@ export class HttpMetricsMiddleware {
   };
 }
 
-/** Express's matched route path in the OpenAPI style the original exposed: `:id` → `{id}`. */
+/**
+ * Express's matched route path in the OpenAPI style the original exposed: `:id` → `{id}`. Nest
+ * mounts module middleware (the request logger) as catch-all routes (`/{*path}`), which leave
+ * `req.route` set on requests no handler matched; those are not routes of the API.
+ */
 export function routeTemplate(request: Request): string | undefined {
   const path = (request.route as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string') return undefined;
+  if (typeof path !== 'string' || path.includes('{*')) return undefined;
   return `${request.baseUrl}${path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
