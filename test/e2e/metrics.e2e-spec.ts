@@ -282,8 +282,25 @@ describe('GET /metrics (identity-platform §2.4 #38, §6, §7.5; H-014, M-030)',
       expect(after).not.toContain('not-a-uuid');
     });
 
-    it('OPS-07 §2.4: requests to /health and /metrics are not counted', async () => {
+    /**
+     * Sends one request that is counted, waits until it shows (so every earlier response has
+     * finished too), and asserts it is the only change since `before`.
+     */
+    async function expectOnlyAControlRequestCounted(before: string): Promise<string> {
       const control = { method: 'GET', status: '2xx', handler: PROBE_ITEM };
+      expect((await devOpen.http.get(`/__probe/items/${randomUUID()}`)).status).toBe(200);
+      const after = await scrapeUntil(
+        devOpen,
+        (t) => valueOf(t, REQUESTS, control) > valueOf(before, REQUESTS, control),
+      );
+      expect(changedSeries(before, after, REQUESTS)).toEqual([{ labels: control, delta: 1 }]);
+      expect(changedSeries(before, after, DURATION_COUNT)).toEqual([
+        { labels: { method: 'GET', handler: PROBE_ITEM }, delta: 1 },
+      ]);
+      return after;
+    }
+
+    it('OPS-07 §2.4: requests to /health and /metrics are not counted', async () => {
       const before = await scrape(devOpen);
 
       expect((await devOpen.http.get('/health')).status).toBe(200);
@@ -291,41 +308,20 @@ describe('GET /metrics (identity-platform §2.4 #38, §6, §7.5; H-014, M-030)',
       expect((await devOpen.http.get('/metrics')).status).toBe(200);
       expect((await prodKeyed.http.get('/metrics')).status).toBe(403);
       expect((await prodKeyless.http.get('/metrics')).status).toBe(503);
-      // A counted request last: once it shows, every earlier response has finished too.
-      expect((await devOpen.http.get(`/__probe/items/${randomUUID()}`)).status).toBe(200);
-
-      const after = await scrapeUntil(
-        devOpen,
-        (t) => valueOf(t, REQUESTS, control) > valueOf(before, REQUESTS, control),
-      );
-      expect(changedSeries(before, after, REQUESTS)).toEqual([{ labels: control, delta: 1 }]);
-      expect(changedSeries(before, after, DURATION_COUNT)).toEqual([
-        { labels: { method: 'GET', handler: PROBE_ITEM }, delta: 1 },
-      ]);
+      const after = await expectOnlyAControlRequestCounted(before);
       const handlers = [...handlersOf(after, REQUESTS), ...handlersOf(after, DURATION_COUNT)];
       expect(handlers).not.toContain('/health');
       expect(handlers).not.toContain('/metrics');
     });
 
     it('OPS-07 §6: requests that match no route (404 unknown path, 405 DELETE /health) are not counted', async () => {
-      const control = { method: 'GET', status: '2xx', handler: PROBE_ITEM };
       const before = await scrape(devOpen);
 
       expect((await devOpen.http.get('/no/such/route')).status).toBe(404);
       expect((await devOpen.http.post('/no/such/route')).status).toBe(404);
       expect((await devOpen.http.delete('/health')).status).toBe(405);
       expect((await prodKeyed.http.get('/no/such/route')).status).toBe(404);
-      // A counted request last: once it shows, every earlier response has finished too.
-      expect((await devOpen.http.get(`/__probe/items/${randomUUID()}`)).status).toBe(200);
-
-      const after = await scrapeUntil(
-        devOpen,
-        (t) => valueOf(t, REQUESTS, control) > valueOf(before, REQUESTS, control),
-      );
-      expect(changedSeries(before, after, REQUESTS)).toEqual([{ labels: control, delta: 1 }]);
-      expect(changedSeries(before, after, DURATION_COUNT)).toEqual([
-        { labels: { method: 'GET', handler: PROBE_ITEM }, delta: 1 },
-      ]);
+      const after = await expectOnlyAControlRequestCounted(before);
       expect(handlersOf(after, REQUESTS).filter((h) => h.includes('no/such') || h.includes('*'))).toEqual([]);
     });
   });
