@@ -1,6 +1,6 @@
 /** Three tiers (CONVENTIONS.md "Tests"); `npm test` runs them all against a real PostgreSQL. */
 /** Transpile only: type errors are `npm run typecheck`'s job, and it keeps the suite fast. */
-const typescript = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
+const typescript = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 
 const common = {
   testEnvironment: 'node',

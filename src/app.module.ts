@@ -11,6 +11,9 @@ import { pinoHttpParams, type LoggingOptions } from './observability/logging/log
 import { HealthModule } from './observability/health/health.module';
 import { MetricsModule } from './observability/metrics/metrics.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { IdentityModule } from './identity/identity.module';
+import { MailModule } from './mail/mail.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -20,6 +23,8 @@ export interface AppModuleOptions {
   clock?: Clock;
   /** Cron triggers; off for the CLI and tests, and wherever JOBS_ENABLED=false. */
   triggersEnabled?: boolean;
+  /** Delivery-queue workers (e-mail, push); off for the CLI, which leaves delivery to the servers. */
+  deliveryWorkers?: boolean;
 }
 
 @Module({})
@@ -42,6 +47,12 @@ export class AppModule {
           triggersEnabled: (options.triggersEnabled ?? true) && config.JOBS_ENABLED,
         }),
         HealthModule,
+        DeliveryModule.forRoot({
+          workersEnabled: options.deliveryWorkers ?? true,
+          pollingIntervalSeconds: 0.5,
+        }),
+        MailModule,
+        IdentityModule,
       ],
     };
   }

@@ -34,7 +34,12 @@ export function buildCli(): Command {
       const { config, logger } = loadConfigOrExit();
       const database = await openDatabase(config, logger);
       const app = await NestFactory.createApplicationContext(
-        AppModule.forRoot({ config, dataSource: database.dataSource, triggersEnabled: false }),
+        AppModule.forRoot({
+          config,
+          dataSource: database.dataSource,
+          triggersEnabled: false,
+          deliveryWorkers: false,
+        }),
         { bufferLogs: true },
       );
       app.useLogger(app.get(PinoNestLogger));

@@ -13,6 +13,9 @@ export function dataSourceOptions(config: AppConfig, url: string): DataSourceOpt
     // libpq's `require`: encrypted, certificate checked only when the URL asks for it (sslmode=verify-full).
     ssl: config.isProduction && !/sslmode=/.test(url) ? { rejectUnauthorized: false } : undefined,
     synchronize: false,
+    // Extensions are the migrations' business; TypeORM would otherwise add uuid-ossp on connect.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     migrationsRun: false,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'schema_migrations',

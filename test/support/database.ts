@@ -1,14 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { databaseUrl, TEST_ADMIN_URL_VAR, TEST_TEMPLATE_VAR } from './test-database-env';
-
-let counter = 0;
 
 /** A fresh database for one test file, cloned from the migrated template (fast: a file copy). */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env[TEST_ADMIN_URL_VAR];
   const template = process.env[TEST_TEMPLATE_VAR];
   if (!adminUrl || !template) throw new Error('The test database global setup did not run');
-  const name = `emecano_t_${template.split('_').at(-1)}_${process.pid}_${++counter}`;
+  const name = testDatabaseName(template);
   await withAdmin(adminUrl, (admin) => cloneWithRetry(admin, name, template));
   return {
     url: databaseUrl(adminUrl, name),
@@ -23,7 +22,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env[TEST_ADMIN_URL_VAR];
   if (!adminUrl) throw new Error('The test database global setup did not run');
-  const name = `emecano_t_${process.env[TEST_TEMPLATE_VAR]?.split('_').at(-1)}_${process.pid}_empty_${++counter}`;
+  const name = testDatabaseName(process.env[TEST_TEMPLATE_VAR] ?? '');
   await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   return {
     url: databaseUrl(adminUrl, name),
@@ -55,4 +54,9 @@ async function cloneWithRetry(admin: Client, name: string, template: string): Pr
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
+}
+
+/** `emecano_t_<run pid>_<random>`: unique across test files, even when Jest runs them in one process. */
+function testDatabaseName(template: string): string {
+  return `emecano_t_${template.split('_').at(-1)}_${randomBytes(6).toString('hex')}`;
 }

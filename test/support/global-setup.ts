@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
+import PgBoss from 'pg-boss';
 import { type AppConfig } from '../../src/config/load-config';
 import { createDataSource } from '../../src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres';
@@ -48,6 +49,14 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+  // The delivery queue's own schema, so that no test file pays for creating it.
+  const boss = new PgBoss({
+    connectionString: databaseUrl(adminUrl, template),
+    schedule: false,
+    supervise: false,
+  });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
   process.env[TEST_ADMIN_URL_VAR] = adminUrl;
   process.env[TEST_TEMPLATE_VAR] = template;
 }

@@ -8,7 +8,27 @@ export type DomainErrorCode =
   | 'resource_busy'
   | 'payload_too_large'
   | 'metrics_key_invalid'
-  | 'metrics_unavailable';
+  | 'metrics_unavailable'
+  // identity
+  | 'not_authenticated'
+  | 'invalid_token'
+  | 'token_revoked'
+  | 'password_changed'
+  | 'user_not_found'
+  | 'account_deactivated'
+  | 'access_denied'
+  | 'email_not_verified'
+  | 'invalid_credentials'
+  | 'login_locked'
+  | 'invalid_verification'
+  | 'verification_locked'
+  | 'invalid_reset_token'
+  | 'token_already_used'
+  | 'invalid_logout_token'
+  | 'incorrect_password'
+  | 'password_unchanged'
+  | 'email_in_use'
+  | 'last_admin';
 
 export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
@@ -17,4 +37,23 @@ export const DOMAIN_ERROR_STATUS = {
   payload_too_large: 413,
   metrics_key_invalid: 403,
   metrics_unavailable: 503,
+  not_authenticated: 403,
+  invalid_token: 401,
+  token_revoked: 401,
+  password_changed: 401,
+  user_not_found: 401,
+  account_deactivated: 403,
+  access_denied: 403,
+  email_not_verified: 403,
+  invalid_credentials: 401,
+  login_locked: 429,
+  invalid_verification: 400,
+  verification_locked: 429,
+  invalid_reset_token: 400,
+  token_already_used: 400,
+  invalid_logout_token: 400,
+  incorrect_password: 400,
+  password_unchanged: 400,
+  email_in_use: 409,
+  last_admin: 409,
 } as const satisfies Record<DomainErrorCode, number>;

@@ -22,6 +22,10 @@ const same = (limit: Limit): Policy => ({ dev: limit, prod: limit });
 export const RATE_LIMIT_POLICIES = {
   default: { dev: perMinute(200), prod: perMinute(60) },
   auth: { dev: perMinute(30), prod: perMinute(5) },
+  resend_verification: { dev: perMinute(10), prod: perMinute(2) },
+  logout: same(perMinute(10)),
+  forgot_password: same(perMinute(3)),
+  export: { dev: perMinute(30), prod: { limit: 2, per: 'hour' } },
   health: same(perMinute(60)),
   metrics: same(perMinute(30)),
 } as const satisfies Record<string, Policy>;
