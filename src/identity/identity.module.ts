@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RoleGuard } from './auth/role.guard';
 import { ChangePasswordHandler } from './commands/change-password/change-password.handler';
+import { CreateAdminHandler } from './commands/create-admin/create-admin.handler';
 import { DeleteAccountHandler } from './commands/delete-account/delete-account.handler';
 import { LoginHandler } from './commands/login/login.handler';
 import { LogoutHandler } from './commands/logout/logout.handler';
@@ -55,6 +56,7 @@ import { ExportMyDataHandler } from './queries/export-my-data/export-my-data.han
     ResetPasswordHandler,
     ChangePasswordHandler,
     DeleteAccountHandler,
+    CreateAdminHandler,
     ExportMyDataHandler,
   ],
   exports: [TypeOrmModule, TokenService, TokenBlacklist, PasswordHasher, JwtAuthGuard, RoleGuard],

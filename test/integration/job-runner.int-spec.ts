@@ -1,3 +1,5 @@
+import bcrypt from 'bcrypt';
+import { Client } from 'pg';
 import { register } from 'prom-client';
 import { runCli, EXIT } from '../../src/cli';
 import { JobRunner, UnknownJobError } from '../../src/scheduling/job-runner';
@@ -127,6 +129,46 @@ describe('operations CLI', () => {
   it('job:run with an unknown name exits 2 and lists the known jobs', async () => {
     expect(await runCli(['job:run', 'no_such_job'])).toBe(EXIT.unknownJob);
     expect(stderr).toContain('Unknown job "no_such_job"');
+  });
+
+  it('admin:create creates a verified admin whose password verifies with bcrypt', async () => {
+    const code = await runCli([
+      'admin:create',
+      '--email',
+      'ops.admin@emecano.fr',
+      '--password',
+      'Str0ngPassword',
+      '--first-name',
+      'Alice',
+    ]);
+    expect(code).toBe(EXIT.ok);
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        "SELECT role, is_verified, is_active, first_name, password_hash FROM users WHERE email = 'ops.admin@emecano.fr'",
+      );
+      expect(rows).toEqual([
+        expect.objectContaining({ role: 'admin', is_verified: true, is_active: true, first_name: 'Alice' }),
+      ]);
+      expect(await bcrypt.compare('Str0ngPassword', rows[0].password_hash)).toBe(true);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('admin:create exits 1 for an address already in use, and for a password the policy refuses', async () => {
+    expect(
+      await runCli(['admin:create', '--email', 'dup.admin@emecano.fr', '--password', 'Str0ngPassword']),
+    ).toBe(EXIT.ok);
+    expect(
+      await runCli(['admin:create', '--email', 'dup.admin@emecano.fr', '--password', 'Str0ngPassword']),
+    ).toBe(EXIT.failure);
+    expect(stderr).toContain('Email already in use');
+    expect(
+      await runCli(['admin:create', '--email', 'weak.admin@emecano.fr', '--password', 'weakpassword']),
+    ).toBe(EXIT.failure);
+    expect(stderr).toContain('password:');
   });
 
   it('exits 1 on an unknown command', async () => {

@@ -131,3 +131,20 @@ export class PushTokenRequest {
   @Matches(/^Expo(nent)?PushToken\[[A-Za-z0-9_-]+\]$/, { message: PUSH_TOKEN_MESSAGE })
   token!: string;
 }
+
+/** `npm run cli -- admin:create`: the same rules as registration, validated before anything is written. */
+export class CreateAdminRequest {
+  @EmailField()
+  email!: string;
+
+  @NewPasswordField()
+  password!: string;
+
+  @IsOptional()
+  @NameField('Le prénom')
+  first_name?: string | null;
+
+  @IsOptional()
+  @NameField('Le nom')
+  last_name?: string | null;
+}
