@@ -16,6 +16,7 @@ import { ResetPasswordHandler } from './commands/reset-password/reset-password.h
 import { SetPushTokenHandler } from './commands/set-push-token/set-push-token.handler';
 import { UpdateMeHandler } from './commands/update-me/update-me.handler';
 import { VerifyEmailHandler } from './commands/verify-email/verify-email.handler';
+import { CleanupBlacklistedTokensJob } from './jobs/cleanup-blacklisted-tokens.job';
 import { LoginLockout } from './domain/login-lockout';
 import { PasswordHasher } from './domain/password-hasher';
 import { PersonalDataOwners } from './domain/personal-data-owners';
@@ -58,6 +59,7 @@ import { ExportMyDataHandler } from './queries/export-my-data/export-my-data.han
     DeleteAccountHandler,
     CreateAdminHandler,
     ExportMyDataHandler,
+    CleanupBlacklistedTokensJob,
   ],
   exports: [TypeOrmModule, TokenService, TokenBlacklist, PasswordHasher, JwtAuthGuard, RoleGuard],
 })

@@ -92,7 +92,9 @@ describe('job runner', () => {
       .run('no_such_job')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownJobError);
-    expect((error as UnknownJobError).known).toEqual(['cleanup_old_audit_logs', 'cleanup_webhook_events']);
+    const known = (error as UnknownJobError).known;
+    expect(known).toEqual([...known].sort());
+    expect(known).toEqual(expect.arrayContaining(['cleanup_old_audit_logs', 'cleanup_webhook_events']));
   });
 });
 

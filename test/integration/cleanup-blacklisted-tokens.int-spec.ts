@@ -1,0 +1,44 @@
+import { JobRunner } from '../../src/scheduling/job-runner';
+import { startTestApp, type TestApp } from '../support/app';
+import { FixedClock } from '../support/clock';
+import { testConfig } from '../support/config';
+import { createTestDatabase } from '../support/database';
+
+describe('cleanup_blacklisted_tokens (bookings-payments §7.8)', () => {
+  const clock = new FixedClock(new Date('2026-03-02T04:00:00.000Z'));
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let apps: TestApp[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    apps = await Promise.all(
+      [1, 2].map(() => startTestApp({ config: testConfig(), databaseUrl: db.url, clock })),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await db.drop();
+  });
+
+  it('deletes only the revoked tokens that have expired as of now, even with two instances at once', async () => {
+    const { dataSource } = apps[0];
+    await dataSource.query(
+      `INSERT INTO blacklisted_tokens (jti, expires_at)
+       SELECT gen_random_uuid()::text, $1::timestamptz - (n || ' minutes')::interval FROM generate_series(1, 12000) AS n`,
+      [clock.now()],
+    );
+    await dataSource.query(
+      `INSERT INTO blacklisted_tokens (jti, expires_at)
+       SELECT gen_random_uuid()::text, $1::timestamptz + interval '1 hour' FROM generate_series(1, 3)`,
+      [clock.now()],
+    );
+
+    const deleted = await Promise.all(
+      apps.map((app) => app.app.get(JobRunner).run('cleanup_blacklisted_tokens')),
+    );
+
+    expect(deleted.reduce((sum, n) => sum + n, 0)).toBe(12_000);
+    expect(await dataSource.query('SELECT count(*)::int AS n FROM blacklisted_tokens')).toEqual([{ n: 3 }]);
+  });
+});
