@@ -28,7 +28,10 @@ export interface UserOverrides {
 }
 
 /** Inserts a user with SQL, as the acceptance fixtures do (verified buyer by default). */
-export async function createUser(dataSource: DataSource, overrides: UserOverrides = {}): Promise<UserFixture> {
+export async function createUser(
+  dataSource: DataSource,
+  overrides: UserOverrides = {},
+): Promise<UserFixture> {
   fixtureHash ??= bcrypt.hash(FIXTURE_PASSWORD, 12);
   const email = overrides.email ?? `user-${randomUUID().slice(0, 8)}@emecano-test.fr`;
   const role = overrides.role ?? 'buyer';
@@ -57,8 +60,10 @@ export async function createUser(dataSource: DataSource, overrides: UserOverride
 export function forgeToken(claims: Record<string, unknown>, secret: string = TEST_JWT_SECRET): string {
   const now = Math.floor(Date.now() / 1000);
   const defaults = { type: 'access', jti: randomUUID(), iat: now, exp: now + 900, iss: 'emecano' };
-  const merged = Object.fromEntries(Object.entries({ ...defaults, ...claims }).filter(([, value]) => value !== undefined));
-  return jwt.sign(merged, secret, { algorithm: 'HS256', noTimestamp: true });
+  const merged = Object.fromEntries(
+    Object.entries({ ...defaults, ...claims }).filter(([, value]) => value !== undefined),
+  );
+  return jwt.sign(merged, secret, { algorithm: 'HS256' });
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

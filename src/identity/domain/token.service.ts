@@ -57,7 +57,7 @@ export class TokenService {
       iss: ISSUER,
       iat_ms: nowMs,
     };
-    const token = jwt.sign(claims, this.config.JWT_SECRET, { algorithm: this.algorithm, noTimestamp: true });
+    const token = jwt.sign(claims, this.config.JWT_SECRET, { algorithm: this.algorithm });
     return { token, jti, expiresAt: new Date((iat + lifetimeSeconds) * 1000) };
   }
 
