@@ -92,8 +92,12 @@ export class AuthController {
   @Patch('me')
   @Authenticated()
   @RateLimit('auth')
-  updateMe(@CurrentUser() user: UserEntity, @Body() body: UpdateMeRequest) {
-    return this.commands.execute(new UpdateMeCommand(user.id, body));
+  updateMe(
+    @CurrentUser() user: UserEntity,
+    @CurrentToken() token: TokenClaims,
+    @Body() body: UpdateMeRequest,
+  ) {
+    return this.commands.execute(new UpdateMeCommand(user.id, token, body));
   }
 
   @Post('push-token')

@@ -4,14 +4,17 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { inTransaction, isUniqueViolation } from '../../../database/transactions';
+import { TokenService } from '../../domain/token.service';
 import { VerificationMailer } from '../../domain/verification-mailer';
+import { TokenBlacklist } from '../../persistence/token-blacklist';
 import { userResponse, type UserResponse } from '../../http/user.response';
 import { UserEntity } from '../../persistence/user.entity';
 import { UpdateMeCommand } from './update-me.command';
 
 /**
  * PATCH /auth/me: only the fields present change. A new e-mail must be verified again and, as in
- * HEAD, ends every session; a taken address is a 409 even when another request wins the race (N8).
+ * HEAD, ends every session (the presented token is revoked, the others die by the H-004 rule); a
+ * taken address is a 409 even when another request wins the race (N8).
  */
 @CommandHandler(UpdateMeCommand)
 export class UpdateMeHandler implements ICommandHandler<UpdateMeCommand> {
@@ -19,9 +22,11 @@ export class UpdateMeHandler implements ICommandHandler<UpdateMeCommand> {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly verification: VerificationMailer,
+    private readonly tokens: TokenService,
+    private readonly blacklist: TokenBlacklist,
   ) {}
 
-  async execute({ userId, changes }: UpdateMeCommand): Promise<UserResponse> {
+  async execute({ userId, presentedToken, changes }: UpdateMeCommand): Promise<UserResponse> {
     try {
       return await inTransaction(this.dataSource, async (manager) => {
         const users = manager.getRepository(UserEntity);
@@ -40,7 +45,12 @@ export class UpdateMeHandler implements ICommandHandler<UpdateMeCommand> {
           user.passwordChangedAt = this.clock.now();
         }
         await users.save(user);
-        if (emailChanged) await this.verification.send(manager, user);
+        if (emailChanged) {
+          await this.verification.send(manager, user);
+          // The 500 ms tolerance must not keep the very token that changed the address alive.
+          if (presentedToken.jti)
+            await this.blacklist.revoke(manager, presentedToken.jti, this.tokens.expiryOf(presentedToken));
+        }
         return userResponse(await users.findOneByOrFail({ id: userId }));
       });
     } catch (error) {
