@@ -1,12 +1,12 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
-import { type Response } from 'supertest';
 import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
 import { productionTestConfig, testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
+import { claimsOf, expectDomainError, newIp, type TokenPair } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
 
 const FRONTEND_URL = 'http://localhost:8081';
@@ -20,12 +20,6 @@ const NEW_PASSWORD = 'NewSecure123';
 const TOKEN_OF_101_CHARACTERS = `ExponentPushToken[${'a'.repeat(82)}]`;
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
-
-interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'bearer';
-}
 
 interface UserRow {
   id: string;
@@ -44,24 +38,13 @@ interface UserRow {
   created_at: Date;
 }
 
-const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 const uniqueEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@emecano-test.fr`;
-const claimsOf = (token: string) =>
-  jwt.decode(token) as { sub: string; jti: string; iat: number; exp: number };
 
 /** The JWT of the reset link, read from the text part (the HTML part escapes the link). */
 function resetTokenFrom(mail: CaughtMail): string {
   const match = /\/reset-password\?token=(\S+)/.exec(mail.text);
   if (!match) throw new Error(`No reset link in ${JSON.stringify(mail.text)}`);
   return decodeURIComponent(match[1]);
-}
-
-/** A domain error: `{"detail", "code", "request_id"}` with its status. */
-function expectDomainError(response: Response, status: number, detail: string, code: string): void {
-  expect({ status: response.status, body: response.body }).toEqual({
-    status,
-    body: { detail, code, request_id: expect.any(String) },
-  });
 }
 
 describe('Auth: account endpoints (identity §2.1-7…15)', () => {
@@ -88,7 +71,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
   });
 
   beforeEach(() => {
-    ip = randomIp();
+    ip = newIp();
   });
 
   function call(method: Method, path: string, token?: string, from: string = ip, app: TestApp = dev) {
@@ -573,7 +556,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
         const responses = await Promise.all(
           tokens.map(({ access_token }) =>
-            call('patch', '/auth/me', access_token, randomIp()).send({ email: target }),
+            call('patch', '/auth/me', access_token, newIp()).send({ email: target }),
           ),
         );
 
@@ -888,7 +871,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
           body: { error: 'Rate limit exceeded: 2 per 1 hour' },
         });
         // The limit is per client address: another one still gets its export.
-        expect((await call('get', '/auth/me/export', access_token, randomIp(), prod)).status).toBe(200);
+        expect((await call('get', '/auth/me/export', access_token, newIp(), prod)).status).toBe(200);
       });
     });
   });

@@ -1,4 +1,4 @@
-import { createHmac, randomInt, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { register as metricsRegistry } from 'prom-client';
@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { TEST_JWT_SECRET, testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
+import { newIp } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
 
 /**
@@ -56,11 +57,6 @@ interface MailJobRow {
   retry_delay: number;
   retry_backoff: boolean;
   delay_s: number;
-}
-
-/** A fresh client address per request group, so the dev auth limit (30/min per IP) never trips. */
-function newIp(): string {
-  return `198.51.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 }
 
 /** Every address this file uses, for the final M-011 sweep of the logs. */

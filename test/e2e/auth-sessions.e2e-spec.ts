@@ -1,4 +1,4 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { startTestApp, type TestApp } from '../support/app';
@@ -6,6 +6,7 @@ import { FixedClock } from '../support/clock';
 import { productionTestConfig, TEST_JWT_SECRET, testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
+import { claimsOf, newIp, type TokenPair } from '../support/http';
 
 /**
  * Sessions end to end (identity §0, §2.0.1, §2.1-4/5/6/10/13, §3, §10, N5, N6, N24, N25):
@@ -33,28 +34,6 @@ const INVALID_REFRESH = 'Invalid or expired refresh token';
 const PASSWORD_CHANGED = 'Token invalidated by password change';
 const REFRESH_PASSWORD_CHANGED = 'Refresh token invalidated by password change';
 
-interface Claims {
-  sub?: string;
-  type?: string;
-  jti?: string;
-  iat?: number;
-  exp?: number;
-  iss?: string;
-  iat_ms?: number;
-}
-
-interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  token_type: string;
-}
-
-/** A fresh client address per call site, so no rate-limit bucket (in Redis too) carries over. */
-function newIp(): string {
-  return `203.0.${randomInt(0, 255)}.${randomInt(1, 254)}`;
-}
-
-const claimsOf = (token: string) => jwt.decode(token) as Claims;
 const jtiOf = (token: string) => claimsOf(token).jti!;
 
 /** [FORGE] an access (or `type`) token issued at `atMs` on the app's clock: iat, iat_ms and exp follow it. */

@@ -1,19 +1,14 @@
-import { randomInt } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app';
 import { productionTestConfig, testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 import { ContractProbeModule } from '../support/fixtures/contract-probe.module';
+import { newIp } from '../support/http';
 import { TcpProxy } from '../support/tcp-proxy';
 
 const redisUrl = process.env.REDIS_URL;
 const itWithRedis = redisUrl ? it : it.skip;
 const VALID = { email: 'a@b.fr', count: 1 };
 const LIMITED = { error: 'Rate limit exceeded: 5 per 1 minute' };
-
-/** A fresh client address per test, so buckets (in Redis too) never carry over between runs. */
-function newIp(): string {
-  return `198.51.${randomInt(0, 255)}.${randomInt(1, 254)}`;
-}
 
 describe('rate limiting (production limits: auth 5 per minute)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
