@@ -2,10 +2,12 @@
 /**
  * Benchmark runner: `node test/bench/run.js [name …]` (`npm run bench` builds first, then runs them all).
  *
- * Each bench is a TypeScript file `test/bench/<name>.ts` exporting `run(): Promise<boolean>` (false when
- * the bench saw a contract violation). It is compiled in memory with TypeScript's transpileModule and loaded as a module
- * that lives in test/bench/, so its relative imports and `require`s resolve as in the project. The
- * process exits 1 if any bench fails or returns false, 2 for an unknown bench name.
+ * Each bench is a top-level TypeScript file `test/bench/<name>.ts` exporting `run(): Promise<boolean>`
+ * (false when the bench saw a contract violation). A require hook for `.ts` compiles every TypeScript
+ * module in memory with TypeScript's transpileModule, so benches are loaded as modules that live in
+ * test/bench/ and can import shared helpers from test/bench/lib/*.ts (not scanned for benches); their
+ * relative imports and `require`s resolve as in the project. The process exits 1 if any bench fails
+ * or returns false, 2 for an unknown bench name.
  */
 const Module = require('node:module');
 const path = require('node:path');
@@ -21,25 +23,27 @@ function availableBenches() {
     .sort();
 }
 
-function loadTypeScript(file) {
-  const { outputText: code } = ts.transpileModule(readFileSync(file, 'utf8'), {
-    fileName: file,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      inlineSourceMap: true,
-    },
-  });
-  const loaded = new Module(file, module);
-  loaded.filename = file;
-  loaded.paths = Module._nodeModulePaths(path.dirname(file));
-  loaded._compile(code, file);
-  return loaded.exports;
+const COMPILER_OPTIONS = {
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2022,
+  esModuleInterop: true,
+  inlineSourceMap: true,
+};
+
+/** `require('./x')` of a `.ts` file (tried after .js, .json and .node) transpiles it on the fly. */
+function installTypeScriptHook() {
+  Module._extensions['.ts'] = function compileTypeScript(loaded, file) {
+    const { outputText: code } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: COMPILER_OPTIONS,
+    });
+    loaded._compile(code, file);
+  };
 }
 
 async function main() {
   process.setSourceMapsEnabled(true);
+  installTypeScriptHook();
   const available = availableBenches();
   const requested = process.argv.slice(2);
   const unknown = requested.filter((name) => !available.includes(name));
@@ -51,7 +55,7 @@ async function main() {
   for (const name of requested.length > 0 ? requested : available) {
     console.log(`\n# bench: ${name}\n`);
     try {
-      const bench = loadTypeScript(path.join(BENCH_DIR, `${name}.ts`));
+      const bench = require(path.join(BENCH_DIR, `${name}.ts`));
       if (typeof bench.run !== 'function') throw new Error(`test/bench/${name}.ts does not export run()`);
       if ((await bench.run()) === false) failed = true;
     } catch (error) {
