@@ -7,8 +7,7 @@ import { TokenBlacklist } from '../persistence/token-blacklist';
 import { UserEntity } from '../persistence/user.entity';
 import { type AuthenticatedRequest } from './authenticated-request';
 import { bearerToken } from './bearer-token';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../common/uuid';
 
 /** The user guard: the exact check sequence and messages of identity §3 (with HEAD's is_active). */
 @Injectable()
@@ -32,7 +31,7 @@ export class JwtAuthGuard implements CanActivate {
       this.logger.warn({ event: 'revoked_token_used', jti: claims.jti, user_id: claims.sub });
       throw new DomainError('token_revoked', 'Token has been revoked');
     }
-    const user = UUID.test(claims.sub) ? await this.users.findOneBy({ id: claims.sub }) : null;
+    const user = isUuid(claims.sub) ? await this.users.findOneBy({ id: claims.sub }) : null;
     if (!user) throw new DomainError('user_not_found', 'User not found');
     if (!user.isActive) {
       throw new DomainError(

@@ -8,6 +8,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { PickType } from '@nestjs/swagger';
 import { BodyMayBeOmitted } from '../../common/http/request-validation.pipe';
 import { EmailField, NameField, NewPasswordField, PasswordField, PhoneField } from './field-rules';
 
@@ -133,18 +134,9 @@ export class PushTokenRequest {
 }
 
 /** `npm run cli -- admin:create`: the same rules as registration, validated before anything is written. */
-export class CreateAdminRequest {
-  @EmailField()
-  email!: string;
-
-  @NewPasswordField()
-  password!: string;
-
-  @IsOptional()
-  @NameField('Le prénom')
-  first_name?: string | null;
-
-  @IsOptional()
-  @NameField('Le nom')
-  last_name?: string | null;
-}
+export class CreateAdminRequest extends PickType(RegisterRequest, [
+  'email',
+  'password',
+  'first_name',
+  'last_name',
+]) {}

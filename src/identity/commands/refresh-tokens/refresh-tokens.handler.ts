@@ -8,8 +8,7 @@ import { TokenService, type TokenPair } from '../../domain/token.service';
 import { TokenBlacklist } from '../../persistence/token-blacklist';
 import { UserEntity } from '../../persistence/user.entity';
 import { RefreshTokensCommand } from './refresh-tokens.command';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../common/uuid';
 
 /**
  * Rotation (identity §2.1-5): the presented token is revoked in the same transaction that checks
@@ -36,9 +35,7 @@ export class RefreshTokensHandler implements ICommandHandler<RefreshTokensComman
       if (!(await this.blacklist.revoke(manager, jti, this.tokens.expiryOf(claims)))) {
         throw new DomainError('token_revoked', 'Token revoked');
       }
-      const user = UUID.test(userId)
-        ? await manager.getRepository(UserEntity).findOneBy({ id: userId })
-        : null;
+      const user = isUuid(userId) ? await manager.getRepository(UserEntity).findOneBy({ id: userId }) : null;
       if (!user) throw new DomainError('user_not_found', 'User not found');
       if (!user.isActive) throw new DomainError('account_deactivated', 'Account has been deactivated');
       if (this.tokens.predatesPasswordChange(claims, user.passwordChangedAt)) {

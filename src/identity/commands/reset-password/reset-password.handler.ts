@@ -9,8 +9,7 @@ import { PasswordHasher } from '../../domain/password-hasher';
 import { TokenService } from '../../domain/token.service';
 import { TokenBlacklist } from '../../persistence/token-blacklist';
 import { ResetPasswordCommand } from './reset-password.command';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../common/uuid';
 
 /**
  * identity §2.1-12: the token's jti is revoked first (single use under concurrency); a missing user
@@ -40,7 +39,7 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPasswordComman
       if (!(await this.blacklist.revoke(manager, jti, this.tokens.expiryOf(claims)))) {
         throw new DomainError('token_already_used', 'This token has already been used');
       }
-      const [, updated]: [unknown, number] = UUID.test(userId)
+      const [, updated]: [unknown, number] = isUuid(userId)
         ? await manager.query(
             'UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = now() WHERE id = $1',
             [userId, passwordHash, this.clock.now()],

@@ -1,0 +1,6 @@
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Guards queries on uuid columns: a malformed id is "not found", never a database error. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
