@@ -14,6 +14,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
+import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -52,6 +53,7 @@ export class AppModule {
           pollingIntervalSeconds: 0.5,
         }),
         MailModule,
+        StorageModule.forRoot(config),
         IdentityModule,
       ],
     };

@@ -15,6 +15,7 @@ import { ResendVerificationHandler } from './commands/resend-verification/resend
 import { ResetPasswordHandler } from './commands/reset-password/reset-password.handler';
 import { SetPushTokenHandler } from './commands/set-push-token/set-push-token.handler';
 import { UpdateMeHandler } from './commands/update-me/update-me.handler';
+import { UploadProfilePhotoHandler } from './commands/upload-profile-photo/upload-profile-photo.handler';
 import { VerifyEmailHandler } from './commands/verify-email/verify-email.handler';
 import { CleanupBlacklistedTokensJob } from './jobs/cleanup-blacklisted-tokens.job';
 import { LoginLockout } from './domain/login-lockout';
@@ -58,6 +59,7 @@ import { ExportMyDataHandler } from './queries/export-my-data/export-my-data.han
     ChangePasswordHandler,
     DeleteAccountHandler,
     CreateAdminHandler,
+    UploadProfilePhotoHandler,
     ExportMyDataHandler,
     CleanupBlacklistedTokensJob,
   ],

@@ -28,7 +28,10 @@ export type DomainErrorCode =
   | 'incorrect_password'
   | 'password_unchanged'
   | 'email_in_use'
-  | 'last_admin';
+  | 'last_admin'
+  // storage
+  | 'invalid_upload'
+  | 'invalid_path';
 
 export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
@@ -56,4 +59,6 @@ export const DOMAIN_ERROR_STATUS = {
   password_unchanged: 400,
   email_in_use: 409,
   last_admin: 409,
+  invalid_upload: 400,
+  invalid_path: 400,
 } as const satisfies Record<DomainErrorCode, number>;

@@ -1,8 +1,22 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Patch,
+  Post,
+  Req,
+  UploadedFile,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { type Request } from 'express';
+import { RequestValidationError } from '../../common/http/request-validation.error';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { SingleFileUpload } from '../../storage/single-file-upload';
+import { type UploadedFile as StoredFileInput } from '../../storage/upload-policy';
 import { Authenticated, CurrentToken, CurrentUser } from '../auth/auth.decorators';
 import { bearerToken } from '../auth/bearer-token';
 import { ChangePasswordCommand } from '../commands/change-password/change-password.command';
@@ -16,6 +30,7 @@ import { ResendVerificationCommand } from '../commands/resend-verification/resen
 import { ResetPasswordCommand } from '../commands/reset-password/reset-password.command';
 import { SetPushTokenCommand } from '../commands/set-push-token/set-push-token.command';
 import { UpdateMeCommand } from '../commands/update-me/update-me.command';
+import { UploadProfilePhotoCommand } from '../commands/upload-profile-photo/upload-profile-photo.command';
 import { VerifyEmailCommand } from '../commands/verify-email/verify-email.command';
 import { type TokenClaims } from '../domain/token.service';
 import { type UserEntity } from '../persistence/user.entity';
@@ -160,6 +175,20 @@ export class AuthController {
   async deleteMe(@CurrentUser() user: UserEntity, @CurrentToken() token: TokenClaims) {
     await this.commands.execute(new DeleteAccountCommand(user.id, token));
     return { message: 'Your account has been deleted' };
+  }
+
+  @Post('me/photo')
+  @Authenticated()
+  @RateLimit('auth')
+  @HttpCode(200)
+  @SingleFileUpload('photo')
+  uploadPhoto(@CurrentUser() user: UserEntity, @UploadedFile() file: StoredFileInput | undefined) {
+    if (!file) {
+      throw new RequestValidationError([
+        { type: 'missing', loc: ['body', 'photo'], msg: 'Field required', input: null },
+      ]);
+    }
+    return this.commands.execute(new UploadProfilePhotoCommand(user, file));
   }
 
   @Get('me/export')

@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { Storage } from './storage';
+import { checkUpload, type UploadedFile, type UploadFolder } from './upload-policy';
+
+/** Validates an uploaded file (identity §2.5) and stores it under a random name in its folder. */
+@Injectable()
+export class FileUploads {
+  private readonly logger = new Logger('Storage');
+
+  constructor(private readonly storage: Storage) {}
+
+  async store(folder: UploadFolder, file: UploadedFile): Promise<string> {
+    const upload = checkUpload(folder, file);
+    const key = `${folder}/${randomUUID()}.${upload.extension}`;
+    const url = await this.storage.put(key, upload.bytes, upload.contentType);
+    this.logger.log({ event: 'file_uploaded', key });
+    return url;
+  }
+}

@@ -1,0 +1,43 @@
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Storage, TEMPORARY_URL_SECONDS } from './storage';
+
+export interface S3StorageOptions {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  publicUrl: string;
+}
+
+/** S3-compatible storage (Cloudflare R2): one shared client; private files read through signed URLs. */
+export class S3Storage extends Storage {
+  private readonly client: S3Client;
+
+  constructor(private readonly options: S3StorageOptions) {
+    super();
+    this.client = new S3Client({
+      endpoint: options.endpoint,
+      region: 'auto',
+      forcePathStyle: true,
+      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+    });
+  }
+
+  async put(key: string, bytes: Buffer, contentType: string): Promise<string> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: bytes, ContentType: contentType }),
+    );
+    return `${this.options.publicUrl}/${key}`;
+  }
+
+  /** A stored URL of this bucket becomes a 900 s signed GET; anything else is returned unchanged. */
+  async temporaryUrl(storedUrl: string | null): Promise<string | null> {
+    const prefix = `${this.options.publicUrl}/`;
+    if (!storedUrl?.startsWith(prefix)) return storedUrl;
+    const key = storedUrl.slice(prefix.length);
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
+      expiresIn: TEMPORARY_URL_SECONDS,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  PayloadTooLargeException,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiConsumes } from '@nestjs/swagger';
+import { catchError, type Observable, throwError } from 'rxjs';
+import { DomainError } from '../common/errors/domain-error';
+import { MAX_UPLOAD_BYTES } from './upload-policy';
+
+/** multer stops reading past the limit; its 413 becomes the original's 400 with its message. */
+@Injectable()
+class UploadLimitErrors implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next
+      .handle()
+      .pipe(
+        catchError((error: unknown) =>
+          throwError(() =>
+            error instanceof PayloadTooLargeException
+              ? new DomainError('invalid_upload', 'File too large. Maximum size is 5 MB.')
+              : error,
+          ),
+        ),
+      );
+  }
+}
+
+/** A multipart route taking one file in `field`, held in memory and cut off past 5 MB. */
+export const SingleFileUpload = (field: string) =>
+  applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    UseInterceptors(
+      UploadLimitErrors,
+      FileInterceptor(field, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
+    ),
+  );
