@@ -38,7 +38,9 @@ export class CreateUsersAndBlacklistedTokens1764000000001 implements MigrationIn
       )`);
     // The uniqueness is what makes single-use tokens and refresh rotation safe under concurrency.
     await queryRunner.query('CREATE UNIQUE INDEX ix_blacklisted_tokens_jti ON blacklisted_tokens (jti)');
-    await queryRunner.query('CREATE INDEX ix_blacklisted_tokens_expires_at ON blacklisted_tokens (expires_at)');
+    await queryRunner.query(
+      'CREATE INDEX ix_blacklisted_tokens_expires_at ON blacklisted_tokens (expires_at)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -23,7 +23,9 @@ export class SmtpCatcher {
       if (this.refusals > 0) {
         this.refusals--;
         stream.resume();
-        stream.on('end', () => callback(Object.assign(new Error('Service unavailable'), { responseCode: 451 })));
+        stream.on('end', () =>
+          callback(Object.assign(new Error('Service unavailable'), { responseCode: 451 })),
+        );
         return;
       }
       simpleParser(stream)
