@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
 import { type AppConfig } from '../config/load-config';
 import { FileUploads } from './file-uploads';
 import { LocalStorage } from './local-storage';
@@ -11,20 +11,25 @@ import { UploadsController } from './uploads.controller';
 @Module({})
 export class StorageModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const remote = Boolean(config.R2_ENDPOINT_URL);
-    const storage = remote
-      ? new S3Storage({
-          endpoint: config.R2_ENDPOINT_URL,
-          accessKeyId: config.R2_ACCESS_KEY_ID,
-          secretAccessKey: config.R2_SECRET_ACCESS_KEY,
-          bucket: config.R2_BUCKET_NAME,
-          publicUrl: config.R2_PUBLIC_URL.replace(/\/$/, ''),
-        })
-      : new LocalStorage(config.STORAGE_DIR);
+    if (config.R2_ENDPOINT_URL) {
+      const storage = new S3Storage({
+        endpoint: config.R2_ENDPOINT_URL,
+        accessKeyId: config.R2_ACCESS_KEY_ID,
+        secretAccessKey: config.R2_SECRET_ACCESS_KEY,
+        bucket: config.R2_BUCKET_NAME,
+        publicUrl: config.R2_PUBLIC_URL.replace(/\/$/, ''),
+      });
+      return StorageModule.with(storage, []);
+    }
+    const local = new LocalStorage(config.STORAGE_DIR);
+    return StorageModule.with(local, [UploadsController], [{ provide: LocalStorage, useValue: local }]);
+  }
+
+  private static with(storage: Storage, controllers: Type[], extra: Provider[] = []): DynamicModule {
     return {
       module: StorageModule,
-      controllers: remote ? [] : [UploadsController],
-      providers: [{ provide: Storage, useValue: storage }, FileUploads],
+      controllers,
+      providers: [{ provide: Storage, useValue: storage }, FileUploads, ...extra],
       exports: [Storage, FileUploads],
     };
   }

@@ -1,12 +1,10 @@
-import { sep } from 'node:path';
-import { resolve } from 'node:path';
 import { access } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { Authenticated } from '../identity/auth/auth.decorators';
-import { Storage } from './storage';
 import { LocalStorage } from './local-storage';
 import { SENSITIVE_FOLDERS, type UploadFolder } from './upload-policy';
 
@@ -20,8 +18,8 @@ import { SENSITIVE_FOLDERS, type UploadFolder } from './upload-policy';
 export class UploadsController {
   private readonly root: string;
 
-  constructor(storage: Storage) {
-    this.root = (storage as LocalStorage).root;
+  constructor(storage: LocalStorage) {
+    this.root = storage.root;
   }
 
   @Get('*path')

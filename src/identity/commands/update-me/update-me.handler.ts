@@ -51,7 +51,7 @@ export class UpdateMeHandler implements ICommandHandler<UpdateMeCommand> {
           if (presentedToken.jti)
             await this.blacklist.revoke(manager, presentedToken.jti, this.tokens.expiryOf(presentedToken));
         }
-        return userResponse(await users.findOneByOrFail({ id: userId }));
+        return userResponse(user);
       });
     } catch (error) {
       if (isUniqueViolation(error, 'ix_users_email')) throw emailInUse();
