@@ -22,6 +22,8 @@ const same = (limit: Limit): Policy => ({ dev: limit, prod: limit });
 export const RATE_LIMIT_POLICIES = {
   default: { dev: perMinute(200), prod: perMinute(60) },
   auth: { dev: perMinute(30), prod: perMinute(5) },
+  /** `LIST` of the other areas: paginated reads. */
+  list: { dev: perMinute(100), prod: perMinute(30) },
   resend_verification: { dev: perMinute(10), prod: perMinute(2) },
   logout: same(perMinute(10)),
   forgot_password: same(perMinute(3)),
