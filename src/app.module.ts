@@ -12,8 +12,10 @@ import { HealthModule } from './observability/health/health.module';
 import { MetricsModule } from './observability/metrics/metrics.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { DeliveryModule } from './delivery/delivery.module';
+import { AuditModule } from './audit/audit.module';
 import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
+import { MechanicsModule } from './mechanics/mechanics.module';
 import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
@@ -55,6 +57,8 @@ export class AppModule {
         MailModule,
         StorageModule.forRoot(config),
         IdentityModule,
+        AuditModule,
+        MechanicsModule,
       ],
     };
   }

@@ -28,6 +28,7 @@ import { BlacklistedTokenEntity } from './persistence/blacklisted-token.entity';
 import { TokenBlacklist } from './persistence/token-blacklist';
 import { UserEntity } from './persistence/user.entity';
 import { ExportMyDataHandler } from './queries/export-my-data/export-my-data.handler';
+import { GetMeHandler } from './queries/get-me/get-me.handler';
 
 /**
  * Users, sessions and accounts. Global because every module guards its routes with the exported
@@ -61,6 +62,7 @@ import { ExportMyDataHandler } from './queries/export-my-data/export-my-data.han
     CreateAdminHandler,
     UploadProfilePhotoHandler,
     ExportMyDataHandler,
+    GetMeHandler,
     CleanupBlacklistedTokensJob,
   ],
   exports: [TypeOrmModule, TokenService, TokenBlacklist, PasswordHasher, JwtAuthGuard, RoleGuard],

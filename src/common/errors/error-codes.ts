@@ -29,6 +29,18 @@ export type DomainErrorCode =
   | 'password_unchanged'
   | 'email_in_use'
   | 'last_admin'
+  // mechanics
+  | 'mechanic_profile_not_found'
+  | 'account_suspended'
+  | 'mechanic_not_found'
+  | 'invalid_radius'
+  | 'identity_not_verified'
+  | 'slot_limit_reached'
+  | 'slot_overlap'
+  | 'slot_booked'
+  | 'availability_not_found'
+  | 'date_range_too_long'
+  | 'diploma_not_found'
   // storage
   | 'invalid_upload'
   | 'invalid_path';
@@ -59,6 +71,17 @@ export const DOMAIN_ERROR_STATUS = {
   password_unchanged: 400,
   email_in_use: 409,
   last_admin: 409,
+  mechanic_profile_not_found: 404,
+  account_suspended: 403,
+  mechanic_not_found: 404,
+  invalid_radius: 422,
+  identity_not_verified: 403,
+  slot_limit_reached: 400,
+  slot_overlap: 409,
+  slot_booked: 409,
+  availability_not_found: 404,
+  date_range_too_long: 400,
+  diploma_not_found: 404,
   invalid_upload: 400,
   invalid_path: 400,
 } as const satisfies Record<DomainErrorCode, number>;

@@ -28,6 +28,11 @@ export const RATE_LIMIT_POLICIES = {
   logout: same(perMinute(10)),
   forgot_password: same(perMinute(3)),
   export: { dev: perMinute(30), prod: { limit: 2, per: 'hour' } },
+  /** Mechanic account writes and stats (identity §5). */
+  mechanic: same(perMinute(30)),
+  /** Multipart uploads of the mechanic profile. */
+  mechanic_upload: same(perMinute(10)),
+  admin: same(perMinute(30)),
   health: same(perMinute(60)),
   metrics: same(perMinute(30)),
 } as const satisfies Record<string, Policy>;

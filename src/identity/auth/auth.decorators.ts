@@ -6,6 +6,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
+import { type MechanicAccountState } from '../domain/mechanic-accounts';
 import { type TokenClaims } from '../domain/token.service';
 import { type UserEntity } from '../persistence/user.entity';
 import { type AuthenticatedRequest } from './authenticated-request';
@@ -36,4 +37,13 @@ export const CurrentUser = createParamDecorator(
 /** The verified claims of the presented access token (for revoking it). */
 export const CurrentToken = createParamDecorator(
   (_: unknown, context: ExecutionContext): TokenClaims => authentication(context).claims,
+);
+
+/** The caller's mechanic profile, on routes guarded by `@RequireRole('mechanic' | 'mechanic_onboarding')`. */
+export const CurrentMechanic = createParamDecorator(
+  (_: unknown, context: ExecutionContext): MechanicAccountState => {
+    const mechanic = authentication(context).mechanic;
+    if (!mechanic) throw new Error('@CurrentMechanic() used on a route without a mechanic guard');
+    return mechanic;
+  },
 );

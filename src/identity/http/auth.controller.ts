@@ -35,6 +35,7 @@ import { VerifyEmailCommand } from '../commands/verify-email/verify-email.comman
 import { type TokenClaims } from '../domain/token.service';
 import { type UserEntity } from '../persistence/user.entity';
 import { ExportMyDataQuery } from '../queries/export-my-data/export-my-data.query';
+import { GetMeQuery } from '../queries/get-me/get-me.query';
 import {
   ChangePasswordRequest,
   EmailRequest,
@@ -47,7 +48,6 @@ import {
   UpdateMeRequest,
   VerifyEmailRequest,
 } from './auth.requests';
-import { userResponse } from './user.response';
 
 /** The 15 auth endpoints of identity §2.1 with the HEAD changes of §10. */
 @ApiTags('auth')
@@ -101,7 +101,7 @@ export class AuthController {
   @Authenticated()
   @RateLimit('auth')
   me(@CurrentUser() user: UserEntity) {
-    return userResponse(user);
+    return this.queries.execute(new GetMeQuery(user));
   }
 
   @Patch('me')

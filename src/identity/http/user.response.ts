@@ -1,3 +1,4 @@
+import { type MechanicProfileSummary } from '../domain/mechanic-accounts';
 import { type UserEntity } from '../persistence/user.entity';
 
 /** `UserWithProfile` (identity §2.1), with HEAD's `photo_url`. */
@@ -11,10 +12,11 @@ export interface UserResponse {
   is_verified: boolean;
   photo_url: string | null;
   created_at: string;
-  mechanic_profile: null;
+  mechanic_profile: MechanicProfileSummary | null;
 }
 
-export function userResponse(user: UserEntity): UserResponse {
+/** `mechanicProfile`: the caller's profile when they are a mechanic (AUTH-07), else null. */
+export function userResponse(user: UserEntity, mechanicProfile: MechanicProfileSummary | null): UserResponse {
   return {
     id: user.id,
     email: user.email,
@@ -25,7 +27,6 @@ export function userResponse(user: UserEntity): UserResponse {
     is_verified: user.isVerified,
     photo_url: user.photoUrl,
     created_at: user.createdAt.toISOString(),
-    // Filled for mechanics once the mechanics module lands.
-    mechanic_profile: null,
+    mechanic_profile: mechanicProfile,
   };
 }

@@ -6,6 +6,7 @@ import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../../../database/transactions';
 import { METRIC } from '../../../observability/metrics/metrics';
+import { MechanicAccounts } from '../../domain/mechanic-accounts';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { VerificationMailer } from '../../domain/verification-mailer';
 import { RegisterUserCommand } from './register-user.command';
@@ -23,6 +24,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly verification: VerificationMailer,
+    private readonly mechanics: MechanicAccounts,
     @InjectMetric(METRIC.usersRegistered) private readonly registered: Counter<string>,
   ) {}
 
@@ -43,6 +45,8 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand>
         ],
       );
       if (rows.length === 0) return null;
+      // In the same transaction: a mechanic account never exists without its profile (AUTH-02).
+      if (request.role === 'mechanic') await this.mechanics.openProfile(manager, rows[0].id);
       await this.verification.send(manager, { id: rows[0].id, email: request.email });
       return rows[0].id;
     });

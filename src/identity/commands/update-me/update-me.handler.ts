@@ -5,6 +5,7 @@ import { Clock } from '../../../common/clock/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { inTransaction, isUniqueViolation } from '../../../database/transactions';
 import { TokenService } from '../../domain/token.service';
+import { MechanicAccounts } from '../../domain/mechanic-accounts';
 import { VerificationMailer } from '../../domain/verification-mailer';
 import { TokenBlacklist } from '../../persistence/token-blacklist';
 import { userResponse, type UserResponse } from '../../http/user.response';
@@ -24,6 +25,7 @@ export class UpdateMeHandler implements ICommandHandler<UpdateMeCommand> {
     private readonly verification: VerificationMailer,
     private readonly tokens: TokenService,
     private readonly blacklist: TokenBlacklist,
+    private readonly mechanics: MechanicAccounts,
   ) {}
 
   async execute({ userId, presentedToken, changes }: UpdateMeCommand): Promise<UserResponse> {
@@ -51,7 +53,9 @@ export class UpdateMeHandler implements ICommandHandler<UpdateMeCommand> {
           if (presentedToken.jti)
             await this.blacklist.revoke(manager, presentedToken.jti, this.tokens.expiryOf(presentedToken));
         }
-        return userResponse(user);
+        const profile =
+          user.role === 'mechanic' ? await this.mechanics.profileSummary(manager, user.id) : null;
+        return userResponse(user, profile);
       });
     } catch (error) {
       if (isUniqueViolation(error, 'ix_users_email')) throw emailInUse();
