@@ -25,7 +25,16 @@ export async function inTransaction<T>(
 
 /** True when `error` is a unique violation of the named index or constraint. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  if (pgErrorCode(error) !== PG_ERROR.uniqueViolation) return false;
+  return violates(error, PG_ERROR.uniqueViolation, constraint);
+}
+
+/** True when `error` is a violation of the named exclusion constraint. */
+export function isExclusionViolation(error: unknown, constraint: string): boolean {
+  return violates(error, PG_ERROR.exclusionViolation, constraint);
+}
+
+function violates(error: unknown, code: string, constraint: string): boolean {
+  if (pgErrorCode(error) !== code) return false;
   const driverError = (error as { driverError?: { constraint?: string } }).driverError;
   return driverError?.constraint === constraint;
 }

@@ -7,11 +7,12 @@ import {
   PayloadTooLargeException,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { FileFieldsInterceptor, FileInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes } from '@nestjs/swagger';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { DomainError } from '../common/errors/domain-error';
-import { MAX_UPLOAD_BYTES } from './upload-policy';
+import { RequestValidationError } from '../common/http/request-validation.error';
+import { MAX_UPLOAD_BYTES, type UploadedFile } from './upload-policy';
 
 /** multer stops reading past the limit; its 413 becomes the original's 400 with its message. */
 @Injectable()
@@ -40,3 +41,29 @@ export const SingleFileUpload = (field: string) =>
       FileInterceptor(field, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
     ),
   );
+
+/** A multipart route taking at most one file in each of `fields` (`@UploadedFiles()`), 5 MB each. */
+export const FileFieldsUpload = (fields: readonly string[]) =>
+  applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    UseInterceptors(
+      UploadLimitErrors,
+      FileFieldsInterceptor(
+        fields.map((name) => ({ name, maxCount: 1 })),
+        { limits: { fileSize: MAX_UPLOAD_BYTES, files: fields.length } },
+      ),
+    ),
+  );
+
+/** The files of a FileFieldsUpload route, by field. */
+export type UploadedFields<F extends string> = Partial<Record<F, UploadedFile[]>>;
+
+/** A required file part: its absence is a 422 "Field required", like any missing field. */
+export function requiredFile(file: UploadedFile | undefined, field: string): UploadedFile {
+  if (!file) {
+    throw new RequestValidationError([
+      { type: 'missing', loc: ['body', field], msg: 'Field required', input: null },
+    ]);
+  }
+  return file;
+}

@@ -1,9 +1,11 @@
 import { type DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { type AppConfig } from '../config/load-config';
 import { FileUploads } from './file-uploads';
 import { LocalStorage } from './local-storage';
 import { S3Storage } from './s3-storage';
 import { Storage } from './storage';
+import { StoredFileOwners } from './stored-file-owners';
 import { UploadsController } from './uploads.controller';
 
 /** R2 when R2_ENDPOINT_URL is set, the local directory otherwise (with its dev-only file route). */
@@ -28,8 +30,9 @@ export class StorageModule {
   private static with(storage: Storage, controllers: Type[], extra: Provider[] = []): DynamicModule {
     return {
       module: StorageModule,
+      imports: [DiscoveryModule],
       controllers,
-      providers: [{ provide: Storage, useValue: storage }, FileUploads, ...extra],
+      providers: [{ provide: Storage, useValue: storage }, FileUploads, StoredFileOwners, ...extra],
       exports: [Storage, FileUploads],
     };
   }

@@ -30,9 +30,12 @@ export async function validateRouteInputs(context: ExecutionContext, pipe: PipeT
   const paramTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ??
     []) as unknown[];
   const request = context.switchToHttp().getRequest<Request>();
+  // A multipart body is parsed later, by the route's upload interceptor; Nest's pipe validates its
+  // fields when it calls the handler.
+  const multipart = typeof request.is('multipart/form-data') === 'string' && request.body === undefined;
   for (const [key, arg] of Object.entries(args)) {
     const source = VALIDATED_SOURCES[Number(key.split(':')[0]) as RouteParamtypes];
-    if (!source) continue;
+    if (!source || (multipart && source.type === 'body')) continue;
     const whole = source.read(request) as Record<string, unknown> | undefined;
     const value = arg.data ? whole?.[arg.data] : whole;
     await pipe.transform(value, {

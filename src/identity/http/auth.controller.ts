@@ -13,9 +13,8 @@ import {
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { type Request } from 'express';
-import { RequestValidationError } from '../../common/http/request-validation.error';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { SingleFileUpload } from '../../storage/single-file-upload';
+import { requiredFile, SingleFileUpload } from '../../storage/single-file-upload';
 import { type UploadedFile as StoredFileInput } from '../../storage/upload-policy';
 import { Authenticated, CurrentToken, CurrentUser } from '../auth/auth.decorators';
 import { bearerToken } from '../auth/bearer-token';
@@ -183,12 +182,7 @@ export class AuthController {
   @HttpCode(200)
   @SingleFileUpload('photo')
   uploadPhoto(@CurrentUser() user: UserEntity, @UploadedFile() file: StoredFileInput | undefined) {
-    if (!file) {
-      throw new RequestValidationError([
-        { type: 'missing', loc: ['body', 'photo'], msg: 'Field required', input: null },
-      ]);
-    }
-    return this.commands.execute(new UploadProfilePhotoCommand(user, file));
+    return this.commands.execute(new UploadProfilePhotoCommand(user, requiredFile(file, 'photo')));
   }
 
   @Get('me/export')
