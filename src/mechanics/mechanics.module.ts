@@ -1,11 +1,28 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MechanicAccounts } from '../identity/domain/mechanic-accounts';
+import { AddDiplomaHandler } from './commands/add-diploma/add-diploma.handler';
+import { CreateAvailabilityHandler } from './commands/create-availability/create-availability.handler';
+import { DeleteAvailabilityHandler } from './commands/delete-availability/delete-availability.handler';
+import { DeleteDiplomaHandler } from './commands/delete-diploma/delete-diploma.handler';
+import { UpdateProfileHandler } from './commands/update-profile/update-profile.handler';
+import { UploadProfileFilesHandler } from './commands/upload-profile-files/upload-profile-files.handler';
+import { VerifyMechanicHandler } from './commands/verify-mechanic/verify-mechanic.handler';
+import { SlotClock } from './domain/slot-clock';
+import { AdminMechanicsController } from './http/admin-mechanics.controller';
+import { AvailabilitiesController } from './http/availabilities.controller';
+import { MechanicsController } from './http/mechanics.controller';
+import { MyProfileController } from './http/my-profile.controller';
 import { AvailabilityEntity } from './persistence/availability.entity';
 import { DiplomaEntity } from './persistence/diploma.entity';
 import { MechanicAccountsAdapter } from './persistence/mechanic-accounts.adapter';
 import { MechanicPersonalData } from './persistence/mechanic-personal-data';
 import { MechanicProfileEntity } from './persistence/mechanic-profile.entity';
+import { MechanicStoredFiles } from './persistence/mechanic-stored-files';
+import { GetMechanicHandler } from './queries/get-mechanic/get-mechanic.handler';
+import { ListAvailabilitiesHandler } from './queries/list-availabilities/list-availabilities.handler';
+import { ListPendingVerificationsHandler } from './queries/list-pending-verifications/list-pending-verifications.handler';
+import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechanics.handler';
 
 /**
  * Mechanic profiles, documents, slots and search (identity §2.2), and the admin verification of
@@ -15,7 +32,25 @@ import { MechanicProfileEntity } from './persistence/mechanic-profile.entity';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([MechanicProfileEntity, AvailabilityEntity, DiplomaEntity])],
-  providers: [{ provide: MechanicAccounts, useClass: MechanicAccountsAdapter }, MechanicPersonalData],
+  // Order matters: the static `mechanics/me/…` and `mechanics/availabilities` routes before `mechanics/{id}`.
+  controllers: [MyProfileController, AvailabilitiesController, MechanicsController, AdminMechanicsController],
+  providers: [
+    { provide: MechanicAccounts, useClass: MechanicAccountsAdapter },
+    MechanicPersonalData,
+    MechanicStoredFiles,
+    SlotClock,
+    UpdateProfileHandler,
+    UploadProfileFilesHandler,
+    AddDiplomaHandler,
+    DeleteDiplomaHandler,
+    CreateAvailabilityHandler,
+    DeleteAvailabilityHandler,
+    VerifyMechanicHandler,
+    SearchMechanicsHandler,
+    GetMechanicHandler,
+    ListAvailabilitiesHandler,
+    ListPendingVerificationsHandler,
+  ],
   exports: [MechanicAccounts],
 })
 export class MechanicsModule {}
