@@ -31,7 +31,7 @@ const ISSUE_TYPES: Record<string, string> = {
   isNumber: 'float_type',
   isBoolean: 'bool_type',
   isEmail: 'value_error',
-  isUUID: 'uuid_parsing',
+  isUuid: 'uuid_parsing',
   isEnum: 'enum',
   isIn: 'enum',
   minLength: 'string_too_short',
@@ -40,16 +40,21 @@ const ISSUE_TYPES: Record<string, string> = {
   max: 'less_than_equal',
   matches: 'string_pattern_mismatch',
   isDateString: 'date_parsing',
-  isISO8601: 'datetime_parsing',
+  isIso8601: 'datetime_parsing',
   isArray: 'list_type',
   arrayMinSize: 'too_short',
   arrayMaxSize: 'too_long',
   whitelistValidation: 'extra_forbidden',
 };
 
+/** Constraints on the kind of value: when one fails, the range checks after it are meaningless. */
+const TYPE_CONSTRAINTS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isUuid', 'isArray']);
+
 function toIssues(error: ValidationError, parentLoc: (string | number)[]): ValidationIssue[] {
   const loc = [...parentLoc, asLocPart(error.property)];
-  const own = Object.entries(error.constraints ?? {});
+  const own = Object.entries(error.constraints ?? {}).sort(
+    ([a], [b]) => Number(TYPE_CONSTRAINTS.has(b)) - Number(TYPE_CONSTRAINTS.has(a)),
+  );
   const issues: ValidationIssue[] = [];
   if (own.length > 0) {
     const missing = error.value === undefined || error.value === null;
