@@ -19,11 +19,19 @@ export interface DeliveryPolicy {
   retryDelaySeconds: number;
   /** A job still active after this long is considered lost (crashed worker) and retried. */
   expireInSeconds: number;
+  /** Jobs of this queue one process delivers at once. */
+  concurrency: number;
 }
 
-export type DeliveryHandler<T> = (data: T) => Promise<void>;
+export type DeliveryHandler<T> = (data: T) => Promise<unknown>;
 
-const DEFAULT_POLICY: DeliveryPolicy = { retryLimit: 12, retryDelaySeconds: 5, expireInSeconds: 60 };
+const DEFAULT_POLICY: DeliveryPolicy = {
+  retryLimit: 12,
+  retryDelaySeconds: 5,
+  expireInSeconds: 60,
+  concurrency: 1,
+};
+export const MAINTENANCE_INTERVAL_SECONDS = 10;
 /** How long a graceful stop waits for the jobs in hand before leaving them to expire and retry. */
 const STOP_TIMEOUT_MS = 8_000;
 
@@ -49,9 +57,10 @@ export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutd
       ssl: connection.ssl,
       max: 4,
       application_name: 'emecano-delivery',
-      // Short maintenance cycle so that jobs held by a crashed process expire and resume quickly.
+      // Short maintenance cycle so that jobs held by a crashed process expire and resume quickly
+      // (the expiry check is part of maintenance; pg-boss's default cycle is 2 minutes).
       supervise: true,
-      maintenanceIntervalSeconds: 30,
+      maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
       schedule: false,
     });
     this.boss.on('error', (error) => this.logger.error({ event: 'delivery_queue_error', err: error }));
@@ -80,8 +89,9 @@ export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutd
     await this.boss.start();
     // pg-boss's createQueue deadlocks when several instances create the same queue at once.
     await withAdvisoryLock(this.dataSource, ADVISORY_LOCK.deliveryQueues, () => this.createQueues());
-    for (const [queue, { handler }] of this.handlers) {
-      if (this.options.workersEnabled) {
+    if (!this.options.workersEnabled) return;
+    for (const [queue, { handler, policy }] of this.handlers) {
+      for (let worker = 0; worker < policy.concurrency; worker++) {
         await this.boss.work<never>(
           queue,
           { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
