@@ -2,9 +2,16 @@
 /** Transpile only: type errors are `npm run typecheck`'s job, and it keeps the suite fast. */
 const typescript = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 
+/** ESM-only dependencies, transpiled for Jest's CommonJS runtime (see the transformer). */
+const esmPackages = ['expo-server-sdk'];
+
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': typescript },
+  transform: {
+    '^.+\\.ts$': typescript,
+    [`/node_modules/(${esmPackages.join('|')})/.+\\.js$`]: '<rootDir>/test/support/esm-transformer.js',
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
