@@ -16,6 +16,7 @@ import { AuditModule } from './audit/audit.module';
 import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
 import { MechanicsModule } from './mechanics/mechanics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
@@ -59,6 +60,7 @@ export class AppModule {
         IdentityModule,
         AuditModule,
         MechanicsModule,
+        NotificationsModule,
       ],
     };
   }

@@ -26,6 +26,7 @@ export const RATE_LIMIT_POLICIES = {
   list: { dev: perMinute(100), prod: perMinute(30) },
   resend_verification: { dev: perMinute(10), prod: perMinute(2) },
   logout: same(perMinute(10)),
+  mark_read: same(perMinute(60)),
   forgot_password: same(perMinute(3)),
   export: { dev: perMinute(30), prod: { limit: 2, per: 'hour' } },
   /** Mechanic account writes and stats (identity §5). */
