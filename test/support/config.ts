@@ -11,6 +11,8 @@ const TEST_ENV: Record<string, string> = {
   TRUSTED_PROXY_COUNT: '1',
   STORAGE_DIR: 'var/test-uploads',
   MAIL_DIR: 'var/test-mail',
+  // Nothing listens on the discard port: a test that pushes must start a FakeExpo.
+  EXPO_PUSH_URL: 'http://127.0.0.1:9',
 };
 
 /** What staging/production demand, with harmless values. */

@@ -25,6 +25,7 @@ export interface UserOverrides {
   firstName?: string | null;
   lastName?: string | null;
   passwordChangedAt?: Date | null;
+  expoPushToken?: string | null;
 }
 
 /** Inserts a user with SQL, as the acceptance fixtures do (verified buyer by default). */
@@ -36,8 +37,9 @@ export async function createUser(
   const email = overrides.email ?? `user-${randomUUID().slice(0, 8)}@emecano-test.fr`;
   const role = overrides.role ?? 'buyer';
   const rows: { id: string }[] = await dataSource.query(
-    `INSERT INTO users (email, password_hash, role, is_verified, is_active, phone, first_name, last_name, password_changed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    `INSERT INTO users (email, password_hash, role, is_verified, is_active, phone, first_name, last_name,
+                        password_changed_at, expo_push_token)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     [
       email,
       await fixtureHash,
@@ -48,6 +50,7 @@ export async function createUser(
       overrides.firstName ?? null,
       overrides.lastName ?? null,
       overrides.passwordChangedAt ?? null,
+      overrides.expoPushToken ?? null,
     ],
   );
   return { id: rows[0].id, email, password: FIXTURE_PASSWORD, role };
