@@ -47,24 +47,29 @@ const ISSUE_TYPES: Record<string, string> = {
   whitelistValidation: 'extra_forbidden',
 };
 
-/** Constraints on the kind of value: when one fails, the range checks after it are meaningless. */
+/** Constraints on the kind of a present value: when one fails, the range checks are meaningless. */
 const TYPE_CONSTRAINTS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isUuid', 'isArray']);
 
 function toIssues(error: ValidationError, parentLoc: (string | number)[]): ValidationIssue[] {
   const loc = [...parentLoc, asLocPart(error.property)];
-  const own = Object.entries(error.constraints ?? {}).sort(
-    ([a], [b]) => Number(TYPE_CONSTRAINTS.has(b)) - Number(TYPE_CONSTRAINTS.has(a)),
-  );
+  const constraints = error.constraints ?? {};
+  const missing = error.value === undefined || error.value === null;
   const issues: ValidationIssue[] = [];
-  if (own.length > 0) {
-    const missing = error.value === undefined || error.value === null;
-    const [name, message] = missing && 'isDefined' in (error.constraints ?? {}) ? ['isDefined', ''] : own[0];
-    issues.push({
-      type: missing && name === 'isDefined' ? 'missing' : (ISSUE_TYPES[name] ?? 'value_error'),
-      loc,
-      msg: missing && name === 'isDefined' ? 'Field required' : message,
-      input: error.value ?? null,
-    });
+  if (missing && 'isDefined' in constraints) {
+    issues.push({ type: 'missing', loc, msg: 'Field required', input: null });
+  } else {
+    const failed = Object.entries(constraints);
+    if (!missing)
+      failed.sort(([a], [b]) => Number(TYPE_CONSTRAINTS.has(b)) - Number(TYPE_CONSTRAINTS.has(a)));
+    if (failed.length > 0) {
+      const [name, message] = failed[0];
+      issues.push({
+        type: ISSUE_TYPES[name] ?? 'value_error',
+        loc,
+        msg: message,
+        input: error.value ?? null,
+      });
+    }
   }
   for (const child of error.children ?? []) issues.push(...toIssues(child, loc));
   return issues;
