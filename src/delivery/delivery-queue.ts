@@ -19,8 +19,8 @@ export interface DeliveryPolicy {
   retryDelaySeconds: number;
   /** A job still active after this long is considered lost (crashed worker) and retried. */
   expireInSeconds: number;
-  /** Jobs of this queue one process delivers at once. */
-  concurrency: number;
+  /** Jobs of this queue a worker takes per poll and delivers at once (pg-boss polls every 0.5 s). */
+  batchSize: number;
 }
 
 export type DeliveryHandler<T> = (data: T) => Promise<unknown>;
@@ -29,7 +29,7 @@ const DEFAULT_POLICY: DeliveryPolicy = {
   retryLimit: 12,
   retryDelaySeconds: 5,
   expireInSeconds: 60,
-  concurrency: 1,
+  batchSize: 1,
 };
 export const MAINTENANCE_INTERVAL_SECONDS = 10;
 /** How long a graceful stop waits for the jobs in hand before leaving them to expire and retry. */
@@ -91,14 +91,32 @@ export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutd
     await withAdvisoryLock(this.dataSource, ADVISORY_LOCK.deliveryQueues, () => this.createQueues());
     if (!this.options.workersEnabled) return;
     for (const [queue, { handler, policy }] of this.handlers) {
-      for (let worker = 0; worker < policy.concurrency; worker++) {
-        await this.boss.work<never>(
-          queue,
-          { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
-          async ([job]) => handler(job.data),
-        );
-      }
+      await this.boss.work<never>(
+        queue,
+        { batchSize: policy.batchSize, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
+        (jobs) => this.deliverBatch(queue, handler, jobs),
+      );
     }
+  }
+
+  /**
+   * pg-boss completes or fails a fetched batch as a whole; each job here succeeds or fails on its
+   * own instead. Failed jobs are marked for retry first, and the batch completion that follows only
+   * touches jobs still active, so one bad delivery does not resend the others.
+   */
+  private async deliverBatch(
+    queue: string,
+    handler: DeliveryHandler<never>,
+    jobs: PgBoss.Job<never>[],
+  ): Promise<void> {
+    const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+    await Promise.all(
+      results.map((result, index) =>
+        result.status === 'rejected'
+          ? this.boss.fail(queue, jobs[index].id, { message: String(result.reason) })
+          : undefined,
+      ),
+    );
   }
 
   private async createQueues(): Promise<void> {

@@ -18,7 +18,7 @@ export const PUSH_POLICY: DeliveryPolicy = {
   retryLimit: 10,
   retryDelaySeconds: 2,
   expireInSeconds: 25,
-  concurrency: 4,
+  batchSize: 20,
 };
 
 /** What the push worker needs; written in the notifying transaction (messaging §3.2.1). */
