@@ -33,7 +33,7 @@ export class FakeExpo {
   /** Messages answered with an `ok` ticket: the pushes Expo would deliver. */
   readonly accepted: ReceivedPush[] = [];
   private readonly script: ExpoAnswer[] = [];
-  private readonly held = new Set<ServerResponse>();
+  private readonly held = new Map<ServerResponse, ReceivedPush[]>();
   private delayMs = 0;
   private readonly server = createServer((request, response) => void this.handle(request, response));
 
@@ -59,9 +59,15 @@ export class FakeExpo {
     this.delayMs = ms;
   }
 
-  /** Drops the held (`hang`) requests' connections, as a provider that dies mid-request. */
-  releaseHeld(): void {
-    for (const response of this.held) response.destroy();
+  /**
+   * Ends the held (`hang`) requests: with `answer`, as a provider that answers late; without, by
+   * dropping the connections, as a provider that dies mid-request.
+   */
+  releaseHeld(answer?: Exclude<ExpoAnswer, { kind: 'hang' }>): void {
+    for (const [response, messages] of this.held) {
+      if (answer) this.respond(response, messages, answer);
+      else response.destroy();
+    }
     this.held.clear();
   }
 
@@ -124,10 +130,18 @@ export class FakeExpo {
     this.received.push(...messages);
     const answer = this.script.shift() ?? { kind: 'ok' };
     if (answer.kind === 'hang') {
-      this.held.add(response);
+      this.held.set(response, messages);
       return;
     }
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.respond(response, messages, answer);
+  }
+
+  private respond(
+    response: ServerResponse,
+    messages: ReceivedPush[],
+    answer: Exclude<ExpoAnswer, { kind: 'hang' }>,
+  ): void {
     switch (answer.kind) {
       case 'http_error':
         response.writeHead(answer.status, { 'content-type': 'application/json' });
