@@ -10,6 +10,7 @@ import { UploadProfileFilesHandler } from './commands/upload-profile-files/uploa
 import { VerifyMechanicHandler } from './commands/verify-mechanic/verify-mechanic.handler';
 import { SlotClock } from './domain/slot-clock';
 import { AdminMechanicsController } from './http/admin-mechanics.controller';
+import { NotifyUnverifiedMechanicsJob } from './jobs/notify-unverified-mechanics.job';
 import { AvailabilitiesController } from './http/availabilities.controller';
 import { MechanicsController } from './http/mechanics.controller';
 import { MyProfileController } from './http/my-profile.controller';
@@ -50,6 +51,7 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
     GetMechanicHandler,
     ListAvailabilitiesHandler,
     ListPendingVerificationsHandler,
+    NotifyUnverifiedMechanicsJob,
   ],
   exports: [MechanicAccounts],
 })
