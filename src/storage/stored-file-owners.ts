@@ -1,34 +1,26 @@
-import { Injectable, type OnModuleInit, SetMetadata } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { markedProviders } from '../common/discovery/marked-providers';
 
 /** A module that records private files (identity papers, CVs, proofs) and knows whose they are. */
 export interface StoredFileOwner {
   ownsStoredFile(userId: string, storedUrl: string): Promise<boolean>;
 }
 
-const STORED_FILE_OWNER = 'emecano:stored-file-owner';
-
 /** Marks a provider as a StoredFileOwner so the file route finds it. */
-export const OwnsStoredFiles = () => SetMetadata(STORED_FILE_OWNER, true);
+export const OwnsStoredFiles = DiscoveryService.createDecorator<void>();
 
 /** Every `@OwnsStoredFiles()` provider: a private file is its owner's if any of them says so. */
 @Injectable()
 export class StoredFileOwners implements OnModuleInit {
   private owners: StoredFileOwner[] = [];
 
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    this.owners = this.discovery
-      .getProviders()
-      .filter(
-        (wrapper) =>
-          wrapper.metatype && wrapper.instance && this.reflector.get(STORED_FILE_OWNER, wrapper.metatype),
-      )
-      .map((wrapper) => wrapper.instance as StoredFileOwner);
+    this.owners = markedProviders<StoredFileOwner, void>(this.discovery, OwnsStoredFiles).map(
+      ({ instance }) => instance,
+    );
   }
 
   async isOwner(userId: string, storedUrl: string): Promise<boolean> {

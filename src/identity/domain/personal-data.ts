@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { type EntityManager } from 'typeorm';
 import { type UserEntity } from '../persistence/user.entity';
 
@@ -13,10 +13,8 @@ export interface PersonalDataOwner {
   export(manager: EntityManager, user: UserEntity, limit: number): Promise<Record<string, unknown>>;
 }
 
-export const PERSONAL_DATA_OWNER = 'emecano:personal-data-owner';
-
 /** Marks a provider as a PersonalDataOwner so the account services find it. */
-export const OwnsPersonalData = () => SetMetadata(PERSONAL_DATA_OWNER, true);
+export const OwnsPersonalData = DiscoveryService.createDecorator<void>();
 
 /** GDPR export values that a spreadsheet could execute get a leading quote (CSV injection). */
 export function sanitiseForCsv<T>(value: T): T | string {
