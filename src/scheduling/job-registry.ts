@@ -1,32 +1,34 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
-import { JOB_NAME_METADATA, type JobName, type ScheduledJob } from './job';
+import { DiscoveryService } from '@nestjs/core';
+import { markedProviders } from '../common/discovery/marked-providers';
+import { type JobDefinition, JobMarker, type ScheduledJob } from './job';
 
-/** Finds every `@Job(name)` provider of the application at start, by name. */
+/** Finds every `@Job(name, schedule)` provider of the application at start, by name. */
 @Injectable()
 export class JobRegistry implements OnModuleInit {
-  private readonly jobs = new Map<string, ScheduledJob>();
+  private readonly jobs = new Map<string, { job: ScheduledJob; definition: JobDefinition }>();
 
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      if (!wrapper.metatype || !wrapper.instance) continue;
-      const name = this.reflector.get<JobName | undefined>(JOB_NAME_METADATA, wrapper.metatype);
-      if (!name) continue;
-      if (this.jobs.has(name)) throw new Error(`Two providers implement the job ${name}`);
-      this.jobs.set(name, wrapper.instance as ScheduledJob);
+    for (const { instance, mark } of markedProviders<ScheduledJob, JobDefinition>(
+      this.discovery,
+      JobMarker,
+    )) {
+      if (this.jobs.has(mark.name)) throw new Error(`Two providers implement the job ${mark.name}`);
+      this.jobs.set(mark.name, { job: instance, definition: mark });
     }
   }
 
   get(name: string): ScheduledJob | undefined {
-    return this.jobs.get(name);
+    return this.jobs.get(name)?.job;
   }
 
   names(): string[] {
     return [...this.jobs.keys()].sort();
+  }
+
+  definitions(): JobDefinition[] {
+    return [...this.jobs.values()].map(({ definition }) => definition);
   }
 }

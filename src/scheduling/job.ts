@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 
 /** Decision D11: the only job names there are. */
 export const JOB_NAMES = [
@@ -33,7 +33,13 @@ export interface ScheduledJob {
   runBatch(now: Date, options: JobRunOptions): Promise<number>;
 }
 
-export const JOB_NAME_METADATA = 'emecano:job-name';
+export interface JobDefinition {
+  name: JobName;
+  /** Cron expression in UTC, for the processes that run the triggers (JOBS_ENABLED); none: CLI only. */
+  schedule?: string;
+}
 
-/** Registers a provider as the implementation of a job, for the runner, the CLI and the cron trigger. */
-export const Job = (name: JobName) => SetMetadata(JOB_NAME_METADATA, name);
+export const JobMarker = DiscoveryService.createDecorator<JobDefinition>();
+
+/** Registers a provider as the implementation of a job, for the runner, the CLI and its schedule. */
+export const Job = (name: JobName, schedule?: string) => JobMarker({ name, schedule });

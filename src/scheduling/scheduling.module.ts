@@ -3,11 +3,12 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
+import { JobScheduler } from './job-scheduler';
 import { SchedulerStatus } from './scheduler-status';
 
 /**
- * Job infrastructure. The cron triggers (`@Cron` on each job) fire only where ScheduleModule is
- * loaded, i.e. when JOBS_ENABLED is true; the CLI and tests call JobRunner directly either way.
+ * Job infrastructure. The schedules (`@Job(name, cron)`) fire only where the triggers are on, i.e.
+ * when JOBS_ENABLED is true; the CLI and tests call JobRunner directly either way.
  */
 @Global()
 @Module({})
@@ -16,7 +17,12 @@ export class SchedulingModule {
     return {
       module: SchedulingModule,
       imports: [DiscoveryModule, ...(options.triggersEnabled ? [ScheduleModule.forRoot()] : [])],
-      providers: [JobRegistry, JobRunner, SchedulerStatus],
+      providers: [
+        JobRegistry,
+        JobRunner,
+        SchedulerStatus,
+        ...(options.triggersEnabled ? [JobScheduler] : []),
+      ],
       exports: [JobRunner, JobRegistry, SchedulerStatus],
     };
   }

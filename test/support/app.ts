@@ -27,6 +27,8 @@ export interface TestAppOptions {
   clock?: FixedClock;
   /** Extra modules, e.g. a test-only controller exercising the HTTP contract. */
   imports?: (Type | DynamicModule)[];
+  /** The jobs' cron schedules; off by default so that tests run jobs by hand. */
+  triggersEnabled?: boolean;
 }
 
 /** The real application, wired exactly as main.ts wires it, on the test file's database. */
@@ -42,7 +44,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     dataSource,
     logging: { destination: logs },
     clock: options.clock,
-    triggersEnabled: false,
+    triggersEnabled: options.triggersEnabled ?? false,
   });
   const app = await NestFactory.create(
     { module: class TestRootModule {}, imports: [root, ...(options.imports ?? [])] },

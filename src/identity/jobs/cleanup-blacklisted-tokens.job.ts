@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Job, type ScheduledJob } from '../../scheduling/job';
-import { JobRunner } from '../../scheduling/job-runner';
 
 const BATCH_SIZE = 5_000;
 
@@ -12,17 +10,9 @@ const BATCH_SIZE = 5_000;
  * that several instances can run it at once without waiting on each other.
  */
 @Injectable()
-@Job('cleanup_blacklisted_tokens')
+@Job('cleanup_blacklisted_tokens', '0 4 * * *')
 export class CleanupBlacklistedTokensJob implements ScheduledJob {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly runner: JobRunner,
-  ) {}
-
-  @Cron('0 4 * * *', { name: 'cleanup_blacklisted_tokens', timeZone: 'UTC', waitForCompletion: true })
-  async trigger(): Promise<void> {
-    await this.runner.run('cleanup_blacklisted_tokens');
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async runBatch(now: Date): Promise<number> {
     const [, deleted]: [unknown, number] = await this.dataSource.query(

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../../database/transactions';
 import { NOTIFICATIONS } from '../../notifications/domain/notification-catalogue';
 import { NotificationService } from '../../notifications/domain/notification.service';
 import { Job, type ScheduledJob } from '../../scheduling/job';
-import { JobRunner } from '../../scheduling/job-runner';
 
 const REMIND_EVERY_DAYS = 7;
 const BATCH_SIZE = 200;
@@ -18,18 +16,12 @@ const BATCH_SIZE = 200;
  * The reminder date and the notification commit together, so a crash cannot send twice or skip.
  */
 @Injectable()
-@Job('notify_unverified_mechanics')
+@Job('notify_unverified_mechanics', '0 7 * * *')
 export class NotifyUnverifiedMechanicsJob implements ScheduledJob {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifications: NotificationService,
-    private readonly runner: JobRunner,
   ) {}
-
-  @Cron('0 7 * * *', { name: 'notify_unverified_mechanics', timeZone: 'UTC', waitForCompletion: true })
-  async trigger(): Promise<void> {
-    await this.runner.run('notify_unverified_mechanics');
-  }
 
   async runBatch(now: Date): Promise<number> {
     return inTransaction(this.dataSource, async (manager) => {

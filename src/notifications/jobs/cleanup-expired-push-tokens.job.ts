@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Job, type ScheduledJob } from '../../scheduling/job';
-import { JobRunner } from '../../scheduling/job-runner';
 
 const STALE_AFTER_DAYS = 180;
 const BATCH_SIZE = 5_000;
@@ -13,17 +11,9 @@ const BATCH_SIZE = 5_000;
  * still in use registers its token again at its next login.
  */
 @Injectable()
-@Job('cleanup_expired_push_tokens')
+@Job('cleanup_expired_push_tokens', '0 4 * * 0')
 export class CleanupExpiredPushTokensJob implements ScheduledJob {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly runner: JobRunner,
-  ) {}
-
-  @Cron('0 4 * * 0', { name: 'cleanup_expired_push_tokens', timeZone: 'UTC', waitForCompletion: true })
-  async trigger(): Promise<void> {
-    await this.runner.run('cleanup_expired_push_tokens');
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** `updated_at` is left alone: clearing the token is not activity of the user's. */
   async runBatch(now: Date): Promise<number> {

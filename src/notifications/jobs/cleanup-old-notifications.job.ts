@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Job, type ScheduledJob } from '../../scheduling/job';
-import { JobRunner } from '../../scheduling/job-runner';
 
 const RETENTION_DAYS = 90;
 const BATCH_SIZE = 5_000;
@@ -13,17 +11,9 @@ const BATCH_SIZE = 5_000;
  * rule adopted for GDPR storage limitation).
  */
 @Injectable()
-@Job('cleanup_old_notifications')
+@Job('cleanup_old_notifications', '30 3 * * *')
 export class CleanupOldNotificationsJob implements ScheduledJob {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly runner: JobRunner,
-  ) {}
-
-  @Cron('30 3 * * *', { name: 'cleanup_old_notifications', timeZone: 'UTC', waitForCompletion: true })
-  async trigger(): Promise<void> {
-    await this.runner.run('cleanup_old_notifications');
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async runBatch(now: Date): Promise<number> {
     const [, deleted]: [unknown, number] = await this.dataSource.query(
