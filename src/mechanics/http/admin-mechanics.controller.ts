@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { LargePageQuery } from '../../common/http/large-page.query';
+import { LargePageQuery } from '../../common/http/page.query';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { CurrentUser, RequireRole } from '../../identity/auth/auth.decorators';
 import { type UserEntity } from '../../identity/persistence/user.entity';

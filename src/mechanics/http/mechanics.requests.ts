@@ -14,7 +14,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { LargePageQuery } from '../../common/http/large-page.query';
+import { LargePageQuery } from '../../common/http/page.query';
 import { BodyMayBeOmitted } from '../../common/http/request-validation.pipe';
 import {
   SERVICE_LOCATIONS,
