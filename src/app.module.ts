@@ -17,6 +17,7 @@ import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
 import { MechanicsModule } from './mechanics/mechanics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ReportsModule } from './reports/reports.module';
 import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
@@ -61,6 +62,7 @@ export class AppModule {
         AuditModule,
         MechanicsModule,
         NotificationsModule,
+        ReportsModule,
       ],
     };
   }
