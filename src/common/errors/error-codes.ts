@@ -43,7 +43,24 @@ export type DomainErrorCode =
   | 'diploma_not_found'
   // storage
   | 'invalid_upload'
-  | 'invalid_path';
+  | 'invalid_path'
+  // bookings
+  | 'booking_not_found'
+  | 'booking_busy'
+  | 'not_your_booking'
+  | 'admin_cannot_cancel'
+  | 'booking_state_conflict'
+  | 'booking_without_payment'
+  | 'payment_not_authorized'
+  | 'booking_availability_missing'
+  | 'check_in_window'
+  | 'dispute_exists'
+  | 'check_in_code_expired'
+  | 'check_in_attempts_exhausted'
+  | 'check_in_code_incorrect'
+  | 'refund_exceeds_price'
+  | 'booking_not_due'
+  | 'active_bookings';
 
 export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
@@ -84,4 +101,20 @@ export const DOMAIN_ERROR_STATUS = {
   diploma_not_found: 404,
   invalid_upload: 400,
   invalid_path: 400,
+  booking_not_found: 404,
+  booking_busy: 409,
+  not_your_booking: 403,
+  admin_cannot_cancel: 403,
+  booking_state_conflict: 409,
+  booking_without_payment: 400,
+  payment_not_authorized: 400,
+  booking_availability_missing: 400,
+  check_in_window: 400,
+  dispute_exists: 409,
+  check_in_code_expired: 400,
+  check_in_attempts_exhausted: 429,
+  check_in_code_incorrect: 400,
+  refund_exceeds_price: 400,
+  booking_not_due: 409,
+  active_bookings: 409,
 } as const satisfies Record<DomainErrorCode, number>;
