@@ -1,0 +1,164 @@
+import { type EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { PG_ERROR, pgErrorCode } from '../../database/pg-errors';
+import { type BookingActor } from '../domain/booking-events';
+import { type BookingDecision, type BookingStamp } from '../domain/booking.machine';
+import { BookingEntity } from './booking.entity';
+import { BookingTransitionEntity } from './booking-transition.entity';
+
+/** How long a command waits for another one holding the booking before answering 409 (H-006/H-007). */
+export const BOOKING_LOCK_TIMEOUT_MS = 3_000;
+
+export const BOOKING_BUSY_MESSAGE = 'This booking is being updated by another request. Please try again.';
+
+/**
+ * The one way commands, webhooks and jobs take a booking before deciding on it (§2.4): the row
+ * `FOR UPDATE` inside the caller's transaction, waiting at most `timeoutMs`. The lock timeout stays
+ * set for the rest of that transaction, so no later statement of the command waits forever either.
+ *
+ * - missing row → 404 "Booking not found" (checked first, §3.0);
+ * - still locked after the timeout (55P03) → 409, never a 500. PostgreSQL has aborted the
+ *   transaction by then: the caller must let the error propagate (inTransaction rolls back).
+ *
+ * Deadlocks and serialization failures are left to `inTransaction`, which retries the whole
+ * transaction. Several rows: lock the dispute first, then the booking (§2.4).
+ */
+export async function lockBooking(
+  manager: EntityManager,
+  bookingId: string,
+  timeoutMs: number = BOOKING_LOCK_TIMEOUT_MS,
+): Promise<BookingEntity> {
+  await manager.query("SELECT set_config('lock_timeout', $1, true)", [
+    `${Math.max(1, Math.round(timeoutMs))}ms`,
+  ]);
+  let booking: BookingEntity | null;
+  try {
+    booking = await manager.getRepository(BookingEntity).findOne({
+      where: { id: bookingId },
+      lock: { mode: 'pessimistic_write' },
+    });
+  } catch (error) {
+    if (pgErrorCode(error) === PG_ERROR.lockNotAvailable)
+      throw new DomainError('booking_busy', BOOKING_BUSY_MESSAGE);
+    throw error;
+  }
+  if (!booking) throw new DomainError('booking_not_found', 'Booking not found');
+  return booking;
+}
+
+/** Columns the handlers set themselves alongside a transition (the machine decides the others). */
+export type HandlerColumns = Partial<
+  Pick<
+    BookingEntity,
+    'checkInCode' | 'checkInCodeAttempts' | 'checkInCodeGeneratedAt' | 'releaseDueAt' | 'paymentAuthorizedAt'
+  >
+>;
+
+const STAMP_COLUMNS: Record<BookingStamp, keyof BookingEntity> = {
+  confirmedAt: 'confirmedAt',
+  cancelledAt: 'cancelledAt',
+  checkInAt: 'checkInAt',
+  checkOutAt: 'checkOutAt',
+  paymentReleasedAt: 'paymentReleasedAt',
+};
+
+function actorColumns(actor: BookingActor) {
+  return { actorRole: actor.role, actorId: actor.role === 'system' ? null : actor.userId };
+}
+
+/**
+ * The single writer of `bookings.status`: applies a decision of the machine to the locked row and
+ * appends its `booking_transitions` row, in the caller's transaction, so the state and its history
+ * commit or roll back together. `at` is the handler's Clock time. The row is updated only if it is
+ * still in the decision's `from` state (it is, under the lock; anything else is a bug, not a race).
+ */
+export async function recordTransition(
+  manager: EntityManager,
+  booking: BookingEntity,
+  decision: BookingDecision,
+  actor: BookingActor,
+  options: { at: Date; set?: HandlerColumns },
+): Promise<BookingEntity> {
+  if (decision.from === null || decision.from !== booking.status) {
+    throw new Error(
+      `Decision from '${decision.from}' applied to booking ${booking.id} in '${booking.status}'`,
+    );
+  }
+  const { at } = options;
+  const { clearMechanicLocation, ...columns } = decision.columns;
+  const changes: Partial<BookingEntity> = { ...columns, ...options.set, status: decision.to, updatedAt: at };
+  for (const stamp of decision.stamps) Object.assign(changes, { [STAMP_COLUMNS[stamp]]: at });
+  if (clearMechanicLocation)
+    Object.assign(changes, { mechanicLat: null, mechanicLng: null, mechanicLocationUpdatedAt: null });
+
+  const result = await manager.update(BookingEntity, { id: booking.id, status: decision.from }, changes);
+  if (result.affected !== 1) throw new Error(`Booking ${booking.id} left '${decision.from}' under its lock`);
+  await manager.insert(BookingTransitionEntity, {
+    bookingId: booking.id,
+    fromStatus: decision.from,
+    toStatus: decision.to,
+    event: decision.event,
+    ...actorColumns(actor),
+    machineVersion: decision.machineVersion,
+    at,
+  });
+  return Object.assign(booking, changes);
+}
+
+/** Everything a new booking row holds besides what the machine and the database fill in. */
+export type NewBooking = Omit<
+  BookingEntity,
+  | 'id'
+  | 'status'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'paymentAuthorizedAt'
+  | 'checkInCode'
+  | 'checkInCodeAttempts'
+  | 'checkInCodeGeneratedAt'
+  | 'checkInAt'
+  | 'checkOutAt'
+  | 'paymentReleasedAt'
+  | 'releaseDueAt'
+  | 'confirmedAt'
+  | 'cancelledAt'
+  | 'refuseReason'
+  | 'proposedTime'
+  | 'cancelledBy'
+  | 'refundPercentage'
+  | 'refundAmount'
+  | 'reminder24hSent'
+  | 'reminder2hSent'
+  | 'mechanicLat'
+  | 'mechanicLng'
+  | 'mechanicLocationUpdatedAt'
+>;
+
+/** T1: inserts the booking in the machine's initial state with its first transition row. */
+export async function recordCreation(
+  manager: EntityManager,
+  values: NewBooking,
+  decision: BookingDecision,
+  actor: BookingActor,
+  options: { at: Date },
+): Promise<BookingEntity> {
+  if (decision.from !== null || decision.event !== 'create')
+    throw new Error('recordCreation needs a create decision');
+  const booking = manager.create(BookingEntity, {
+    ...values,
+    status: decision.to,
+    createdAt: options.at,
+    updatedAt: options.at,
+  });
+  await manager.insert(BookingEntity, booking);
+  await manager.insert(BookingTransitionEntity, {
+    bookingId: booking.id,
+    fromStatus: null,
+    toStatus: decision.to,
+    event: decision.event,
+    ...actorColumns(actor),
+    machineVersion: decision.machineVersion,
+    at: options.at,
+  });
+  return booking;
+}

@@ -1,0 +1,62 @@
+import { type DataSource } from 'typeorm';
+import { type BookingStatus } from '../../src/bookings/domain/booking-status';
+import { createUser, type UserFixture } from './factories';
+import { addDays, createMechanic, createSlot, type MechanicFixture } from './mechanic-factories';
+
+/** Column overrides for `insertBooking`, by SQL column name (the acceptance fixtures write SQL too). */
+export type BookingColumns = Record<string, unknown> & { status?: BookingStatus };
+
+/**
+ * Inserts a booking row with SQL, bypassing the machine (fixtures put bookings in any state). The
+ * defaults are a consistent 40.00 booking (§6: commission 8.00, payout 32.00) with a PaymentIntent.
+ */
+export async function insertBooking(
+  dataSource: DataSource,
+  buyerId: string,
+  mechanicProfileId: string,
+  columns: BookingColumns = {},
+): Promise<string> {
+  const values: Record<string, unknown> = {
+    buyer_id: buyerId,
+    mechanic_id: mechanicProfileId,
+    status: 'pending_acceptance',
+    vehicle_type: 'car',
+    vehicle_brand: 'Peugeot',
+    vehicle_model: '308',
+    vehicle_year: 2019,
+    meeting_address: '1 place du Capitole, Toulouse',
+    meeting_lat: 43.6045,
+    meeting_lng: 1.444,
+    base_price: '40.00',
+    travel_fees: '0.00',
+    total_price: '40.00',
+    commission_rate: '0.2000',
+    commission_amount: '8.00',
+    mechanic_payout: '32.00',
+    stripe_payment_intent_id: `pi_test_${Math.random().toString(36).slice(2, 14)}`,
+    ...columns,
+  };
+  const names = Object.keys(values);
+  const rows: { id: string }[] = await dataSource.query(
+    `INSERT INTO bookings (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    Object.values(values),
+  );
+  return rows[0].id;
+}
+
+export interface BookingParties {
+  buyer: UserFixture;
+  mechanic: MechanicFixture;
+  slotId: string;
+}
+
+/** A verified buyer, the acceptance mechanic `MP` and one of its slots, booked. */
+export async function createBookingParties(
+  dataSource: DataSource,
+  date = addDays('2026-03-02', 3),
+): Promise<BookingParties> {
+  const buyer = await createUser(dataSource);
+  const mechanic = await createMechanic(dataSource);
+  const slotId = await createSlot(dataSource, mechanic.profileId, { date, isBooked: true });
+  return { buyer, mechanic, slotId };
+}
