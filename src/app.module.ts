@@ -13,6 +13,7 @@ import { MetricsModule } from './observability/metrics/metrics.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { AuditModule } from './audit/audit.module';
+import { BookingsModule } from './bookings/bookings.module';
 import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
 import { MechanicsModule } from './mechanics/mechanics.module';
@@ -63,6 +64,7 @@ export class AppModule {
         MechanicsModule,
         NotificationsModule,
         ReportsModule,
+        BookingsModule,
       ],
     };
   }
