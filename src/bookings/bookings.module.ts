@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BookingEntity } from './persistence/booking.entity';
 import { BookingTransitionEntity } from './persistence/booking-transition.entity';
 import { BookingsPersonalData } from './persistence/bookings.personal-data';
+import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/mechanic-booking-stats.handler';
 
 /**
  * Bookings (bookings-payments §1–§3, §5): for now the schema, the state machine
@@ -11,6 +12,6 @@ import { BookingsPersonalData } from './persistence/bookings.personal-data';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([BookingEntity, BookingTransitionEntity])],
-  providers: [BookingsPersonalData],
+  providers: [BookingsPersonalData, MechanicBookingStatsHandler],
 })
 export class BookingsModule {}

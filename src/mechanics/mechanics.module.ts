@@ -21,6 +21,7 @@ import { MechanicPersonalData } from './persistence/mechanic-personal-data';
 import { MechanicProfileEntity } from './persistence/mechanic-profile.entity';
 import { MechanicStoredFiles } from './persistence/mechanic-stored-files';
 import { GetMechanicHandler } from './queries/get-mechanic/get-mechanic.handler';
+import { GetMyStatsHandler } from './queries/get-my-stats/get-my-stats.handler';
 import { ListAvailabilitiesHandler } from './queries/list-availabilities/list-availabilities.handler';
 import { ListPendingVerificationsHandler } from './queries/list-pending-verifications/list-pending-verifications.handler';
 import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechanics.handler';
@@ -49,6 +50,7 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
     VerifyMechanicHandler,
     SearchMechanicsHandler,
     GetMechanicHandler,
+    GetMyStatsHandler,
     ListAvailabilitiesHandler,
     ListPendingVerificationsHandler,
     NotifyUnverifiedMechanicsJob,

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Delete,
+  Get,
   HttpCode,
   Param,
   Post,
@@ -9,7 +10,7 @@ import {
   UploadedFile,
   UploadedFiles,
 } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { CurrentMechanic, RequireRole } from '../../identity/auth/auth.decorators';
@@ -25,19 +26,29 @@ import { AddDiplomaCommand } from '../commands/add-diploma/add-diploma.command';
 import { DeleteDiplomaCommand } from '../commands/delete-diploma/delete-diploma.command';
 import { UpdateProfileCommand } from '../commands/update-profile/update-profile.command';
 import { UploadProfileFilesCommand } from '../commands/upload-profile-files/upload-profile-files.command';
+import { GetMyStatsQuery } from '../queries/get-my-stats/get-my-stats.query';
 import { AddDiplomaRequest, DiplomaIdParam, UpdateProfileRequest } from './mechanics.requests';
 
 const IDENTITY_PARTS = ['identity_document', 'selfie_with_id', 'cv'] as const;
 
 /**
- * Endpoints 18–23 (identity §2.2): the mechanic's own profile. All take the onboarding guard, so a
+ * Endpoints 17–23 (identity §2.2): the mechanic's own profile. All take the onboarding guard, so a
  * newly registered mechanic, inactive until approved, can complete the profile (N1).
  */
 @ApiTags('mechanics')
 @Controller('mechanics/me')
 @RequireRole('mechanic_onboarding')
 export class MyProfileController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('stats')
+  @RateLimit('mechanic')
+  stats(@CurrentMechanic() mechanic: MechanicAccountState) {
+    return this.queries.execute(new GetMyStatsQuery(mechanic.profileId));
+  }
 
   @Put()
   @RateLimit('mechanic')
