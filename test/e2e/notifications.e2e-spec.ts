@@ -72,7 +72,7 @@ describe('notifications inbox (messaging §2.2)', () => {
       id: ids[0],
       type: 'booking_cancelled',
       title: 'RDV annule',
-      body: 'Le mecanicien a annule le rendez-vous.',
+      body: "Le rendez-vous a ete annule par l'autre partie.",
       data: { type: 'booking_cancelled', booking_id: expect.any(String), cancelled_by: 'mechanic' },
       is_read: false,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

@@ -22,7 +22,8 @@ export type RefusalReason = 'not_available' | 'too_far' | 'wrong_vehicle' | 'oth
 
 /**
  * The catalogue of messaging §5: one builder per event that notifies someone. Texts are stored
- * exactly as the original wrote them (ASCII French unless the spec shows accents).
+ * exactly as the original wrote them (bookings-payments §11.1; ASCII French unless the spec shows
+ * accents).
  */
 export const NOTIFICATIONS = {
   bookingCreated: (p: { bookingId: string; vehicleBrand: string; vehicleModel: string }) =>
@@ -54,10 +55,7 @@ export const NOTIFICATIONS = {
     define({
       type: 'booking_cancelled',
       title: 'RDV annule',
-      body:
-        p.cancelledBy === 'buyer'
-          ? "L'acheteur a annule le rendez-vous."
-          : 'Le mecanicien a annule le rendez-vous.',
+      body: "Le rendez-vous a ete annule par l'autre partie.",
       data: { booking_id: p.bookingId, cancelled_by: p.cancelledBy },
     }),
 
@@ -82,7 +80,7 @@ export const NOTIFICATIONS = {
     define({
       type: 'check_out_done',
       title: 'Rapport pret !',
-      body: 'Le controle est termine. Consultez votre rapport.',
+      body: "Le mecanicien a termine l'inspection. Consultez votre rapport.",
       data: { booking_id: p.bookingId, pdf_url: p.pdfUrl },
     }),
 
@@ -90,7 +88,7 @@ export const NOTIFICATIONS = {
     define({
       type: 'booking_disputed',
       title: 'Litige ouvert',
-      body: "L'acheteur a conteste le resultat du controle.",
+      body: "L'acheteur a conteste le resultat de l'inspection.",
       data: { booking_id: p.bookingId },
     }),
 
