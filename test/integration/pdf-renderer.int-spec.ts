@@ -132,7 +132,9 @@ describe('PDF rendering in worker threads (messaging-reports §4, H-024)', () =>
 
   it('terminates a render that outlives the timeout, and the pool keeps working', async () => {
     const stuck = new PdfRenderer({
-      timeoutMs: 500,
+      // Long enough for a fresh worker to start on a loaded machine: from the sources it loads the
+      // TypeScript compiler first.
+      timeoutMs: 5_000,
       maxThreads: 1,
       workerFile: join(__dirname, '../support/fixtures/stuck-pdf.worker.ts'),
     });
