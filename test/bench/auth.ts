@@ -15,8 +15,6 @@
  */
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-// @ts-expect-error -- autocannon ships no type declarations; the subset used is typed below.
-import autocannonUntyped from 'autocannon';
 import bcrypt from 'bcrypt';
 import {
   ADMIN_URL,
@@ -31,49 +29,18 @@ import {
   stopServer,
   withDatabase,
 } from './lib/server';
-
-interface LoadRequest {
-  method: 'GET' | 'POST';
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: LoadRequest) => LoadRequest;
-}
-
-interface Distribution {
-  average: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-interface LoadResult {
-  requests: Distribution;
-  latency: Distribution;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-
-interface LoadRun extends PromiseLike<LoadResult> {
-  stop(): void;
-}
-
-const autocannon = autocannonUntyped as (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  timeout: number;
-  requests: LoadRequest[];
-}) => LoadRun;
+import {
+  describeStatusCodes,
+  load as loadRun,
+  type LoadRequest,
+  type LoadResult,
+  nextClientIp,
+} from './lib/load';
 
 const CONNECTIONS = 32;
 const DURATION_S = 10;
 /** Per request (autocannon's timeout, in seconds): logins queue for seconds behind bcrypt. */
 const REQUEST_TIMEOUT_S = 30;
-/** A load run ends DURATION_S after its start; this is how long we give it beyond that. */
-const RUN_GRACE_MS = 30_000;
 const HEALTH_P99_LIMIT_MS = 20;
 /** How long a login may wait behind those a load run left queued (32 × ~0.5 s of CPU on 2 cores). */
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -243,46 +210,9 @@ async function login(baseUrl: string, timeoutMs = 10_000): Promise<string> {
   return token;
 }
 
-let clientCount = 0;
-
-/** A client address never used before in this process: each request gets a fresh rate-limit bucket. */
-function nextClientIp(): string {
-  const n = ++clientCount;
-  return `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
 /** DURATION_S of `request` on `connections` connections, each request from a new client address. */
-async function load(baseUrl: string, request: LoadRequest, connections: number): Promise<LoadResult> {
-  const instance = autocannon({
-    url: baseUrl,
-    connections,
-    duration: DURATION_S,
-    timeout: REQUEST_TIMEOUT_S,
-    requests: [
-      {
-        ...request,
-        setupRequest: (built) => ({
-          ...built,
-          headers: { ...built.headers, 'x-forwarded-for': nextClientIp() },
-        }),
-      },
-    ],
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const overdue = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => {
-        instance.stop();
-        reject(new Error(`${request.method} ${request.path}: the load run did not end in time`));
-      },
-      DURATION_S * 1_000 + RUN_GRACE_MS,
-    );
-  });
-  try {
-    return await Promise.race([instance, overdue]);
-  } finally {
-    clearTimeout(timer);
-  }
+function load(baseUrl: string, request: LoadRequest, connections: number): Promise<LoadResult> {
+  return loadRun(baseUrl, request, { connections, durationS: DURATION_S, timeoutS: REQUEST_TIMEOUT_S });
 }
 
 /** Prints the table; true when every response was 2xx and `/health` p99 stayed under the limit. */
@@ -314,12 +244,9 @@ function printReport({ rows, healthDuringLogins, delay }: Measured, loadBefore: 
   for (const { scenario, result } of rows) {
     if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
       ok = false;
-      const codes = Object.entries(result.statusCodeStats)
-        .map(([code, { count }]) => `${code}: ${count}`)
-        .join(', ');
       console.log(
         `${scenario}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts ` +
-          `(status codes: ${codes || 'none'})`,
+          `(status codes: ${describeStatusCodes(result)})`,
       );
     }
   }
