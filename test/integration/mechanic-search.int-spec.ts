@@ -175,4 +175,43 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
     // The comparison must not pass vacuously on empty pages.
     expect(nonEmpty).toBeGreaterThan(30);
   });
+  it('ranks by the WGS-84 distance where the nearest-first walk on the sphere disagrees with it', async () => {
+    // North of the centre the ellipsoid is flatter than the sphere, east of it rounder: A (10.00 km
+    // north) is geodesically nearer than B (10.01 km east), but B is nearer on the unit sphere the
+    // search walks first. With limit=1 a walk that stopped at its first result would answer B.
+    const centre = { lat: 47, lng: -1 };
+    const a = { lat: 47.089932, lng: -1 };
+    const b = { lat: 47, lng: -0.8684 };
+    const onSphere = (p: { lat: number; lng: number }) => {
+      const [lat, lng] = [(p.lat * Math.PI) / 180, (p.lng * Math.PI) / 180];
+      return [Math.cos(lat) * Math.cos(lng), Math.cos(lat) * Math.sin(lng), Math.sin(lat)];
+    };
+    const chord = (p: { lat: number; lng: number }) =>
+      Math.hypot(...onSphere(p).map((value, i) => value - onSphere(centre)[i]));
+    expect(geodesicKm(centre.lat, centre.lng, a.lat, a.lng)).toBeLessThan(
+      geodesicKm(centre.lat, centre.lng, b.lat, b.lng),
+    );
+    expect(chord(b)).toBeLessThan(chord(a));
+
+    const ids: Record<'a' | 'b', string> = { a: '', b: '' };
+    for (const [name, point] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      const fixture = await createMechanic(testApp.dataSource, { ...point, maxRadiusKm: 50 });
+      await createSlot(testApp.dataSource, fixture.profileId, { date: addDays(TODAY, 1) });
+      ids[name] = fixture.profileId;
+    }
+    const page = async (limit: number, offset: number) => {
+      const response = await testApp.http
+        .get('/mechanics')
+        .set('X-Forwarded-For', newIp())
+        .query({ ...centre, radius_km: 20, limit, offset });
+      expect(response.status).toBe(200);
+      return (response.body as { id: string }[]).map((item) => item.id);
+    };
+    expect(await page(1, 0)).toEqual([ids.a]);
+    expect(await page(1, 1)).toEqual([ids.b]);
+    expect(await page(5, 0)).toEqual([ids.a, ids.b]);
+  });
 });

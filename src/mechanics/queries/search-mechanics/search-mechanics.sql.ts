@@ -1,5 +1,4 @@
 import { type WallClockReading } from '../../../common/clock/wall-clock';
-import { boundingBox } from '../../domain/search-area';
 import { futureFreeSlot } from '../../domain/slot-clock';
 import { type SearchMechanicsParams } from '../../http/mechanics.requests';
 
@@ -10,36 +9,90 @@ export interface SearchMechanicsRow {
 }
 
 /**
- * The SQL of GET /mechanics and its parameters (`now`: SlotClock.now()). On its own so that the
- * search benchmark can `EXPLAIN` exactly the statement the server runs.
+ * A profile as a point on the unit sphere: the expression of the GiST index
+ * ix_mechanic_profiles_search_sphere (migration 1764000001010), which must stay identical to it.
+ */
+const ON_SPHERE = `cube(ARRAY[
+          cos(radians(m.city_lat::float8)) * cos(radians(m.city_lng::float8)),
+          cos(radians(m.city_lat::float8)) * sin(radians(m.city_lng::float8)),
+          sin(radians(m.city_lat::float8))])`;
+
+/**
+ * Kilometres per radian of great circle, below the WGS-84 geodesic distance between any two points
+ * placed on a unit sphere by their geodetic latitude and longitude: a path on the ellipsoid is at
+ * least its angle times the smallest radius of curvature (the meridional one at the equator,
+ * 6,335.4 km), so `geodesic ≥ 6,300 × angle`. Turns a distance bound into an angle bound that
+ * keeps every mechanic the distance could admit.
+ */
+const KM_PER_RADIAN_BELOW = 6_300;
+
+/** Half the side of the axis-aligned 3-D box around every unit-sphere point within `km`. */
+const chordFor = (km: string) => `2 * sin(least(${km} / ${KM_PER_RADIAN_BELOW}, pi()) / 2)`;
+
+/** The box of `chord` around the query's unit vector ($3, $4, $5), as a cube the index can test. */
+const boxAround = (chord: string) =>
+  `cube(ARRAY[$3 - ${chord}, $4 - ${chord}, $5 - ${chord}]::float8[], ARRAY[$3 + ${chord}, $4 + ${chord}, $5 + ${chord}]::float8[])`;
+
+/** A result but for the distance and the slot: searchable (the index's predicate), the vehicle type. */
+const SEARCHABLE = `m.is_identity_verified AND m.is_active AND m.city_lat IS NOT NULL AND m.city_lng IS NOT NULL
+          AND m.accepted_vehicle_types @> jsonb_build_array($6::text)`;
+
+/** The WGS-84 geodesic distance, computed once per profile (OFFSET 0 keeps it from being inlined). */
+const DISTANCE = `CROSS JOIN LATERAL (
+              SELECT geodesic_distance_km($1, $2, m.city_lat::float8, m.city_lng::float8) AS km OFFSET 0) d`;
+
+/** Within the search radius and the mechanic's own. */
+const WITHIN_REACH = 'd.km <= $7 AND d.km <= m.max_radius_km';
+
+/**
+ * The SQL of GET /mechanics (identity §2.2-16, N12 fixed) and its parameters (`now`:
+ * SlotClock.now()). On its own so that the search benchmark can `EXPLAIN` the server's statement.
+ *
+ * The geodesic distance (Vincenty's iteration, the costly part) is computed for about a page's
+ * worth of mechanics, not for every one around: `nearest` takes the searchable profiles in the box
+ * of the search radius (GiST index on the unit sphere) nearest first on the great circle, and
+ * stops at the first offset+limit results. Any offset+limit results bound the answer by their
+ * farthest geodesic distance; the great circle never exceeds the geodesic by more than
+ * KM_PER_RADIAN_BELOW allows, so the final query takes every result within that distance on the
+ * sphere and sorts them by geodesic distance, then id: the same answer as sorting every result.
  */
 export function searchMechanicsSql(
   p: Pick<SearchMechanicsParams, 'lat' | 'lng' | 'radius_km' | 'vehicle_type' | 'limit' | 'offset'>,
   now: WallClockReading,
 ): { text: string; values: unknown[] } {
-  const box = boundingBox(p.lat, p.lng, p.radius_km);
+  const lat = (p.lat * Math.PI) / 180;
+  const lng = (p.lng * Math.PI) / 180;
   return {
-    text: `SELECT m.id, d.km AS distance_km, next_slot.date::text AS next_available_date
-         FROM mechanic_profiles m
-        CROSS JOIN LATERAL (
-              SELECT geodesic_distance_km($1, $2, m.city_lat::float8, m.city_lng::float8) AS km) d
-        CROSS JOIN LATERAL (
-              SELECT a.date FROM availabilities a
-               WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$9::date', '$10::time')}
-               ORDER BY a.date LIMIT 1) next_slot
-        WHERE m.is_identity_verified AND m.is_active AND m.city_lat IS NOT NULL AND m.city_lng IS NOT NULL
-          AND point(m.city_lng::float8, m.city_lat::float8) <@ box(point($3, $4), point($5, $6))
-          AND m.accepted_vehicle_types @> jsonb_build_array($7::text)
-          AND d.km <= $8 AND d.km <= m.max_radius_km
-        ORDER BY d.km, m.id
-        LIMIT $11 OFFSET $12`,
+    text: `WITH nearest AS (
+       SELECT d.km
+         FROM (SELECT m.id, m.city_lat, m.city_lng, m.max_radius_km
+                 FROM mechanic_profiles m
+                WHERE ${SEARCHABLE}
+                  AND ${ON_SPHERE} <@ ${boxAround(chordFor('$7::float8'))}
+                ORDER BY ${ON_SPHERE} <-> cube(ARRAY[$3, $4, $5]::float8[])
+               OFFSET 0) m
+        ${DISTANCE}
+        WHERE ${WITHIN_REACH}
+          AND EXISTS (SELECT FROM availabilities a
+                       WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$8::date', '$9::time')})
+        LIMIT $10::int + $11::int)
+     SELECT m.id, d.km AS distance_km, next_slot.date::text AS next_available_date
+       FROM mechanic_profiles m
+      ${DISTANCE}
+      CROSS JOIN LATERAL (
+            SELECT a.date FROM availabilities a
+             WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$8::date', '$9::time')}
+             ORDER BY a.date LIMIT 1) next_slot
+      WHERE ${SEARCHABLE} AND ${WITHIN_REACH}
+        AND ${ON_SPHERE} <@ ${boxAround(chordFor('(SELECT max(km) FROM nearest)'))}
+      ORDER BY d.km, m.id
+      LIMIT $10 OFFSET $11`,
     values: [
       p.lat,
       p.lng,
-      box.lngMin,
-      box.latMin,
-      box.lngMax,
-      box.latMax,
+      Math.cos(lat) * Math.cos(lng),
+      Math.cos(lat) * Math.sin(lng),
+      Math.sin(lat),
       p.vehicle_type,
       p.radius_km,
       now.date,
