@@ -9,15 +9,6 @@ export interface SearchMechanicsRow {
 }
 
 /**
- * A profile as a point on the unit sphere: the expression of the GiST index
- * ix_mechanic_profiles_search_sphere (migration 1764000001010), which must stay identical to it.
- */
-const ON_SPHERE = `cube(ARRAY[
-          cos(radians(m.city_lat::float8)) * cos(radians(m.city_lng::float8)),
-          cos(radians(m.city_lat::float8)) * sin(radians(m.city_lng::float8)),
-          sin(radians(m.city_lat::float8))])`;
-
-/**
  * Kilometres per radian of great circle, below the WGS-84 geodesic distance between any two points
  * placed on a unit sphere by their geodetic latitude and longitude: a path on the ellipsoid is at
  * least its angle times the smallest radius of curvature (the meridional one at the equator,
@@ -50,8 +41,8 @@ const WITHIN_REACH = 'd.km <= $7 AND d.km <= m.max_radius_km';
  *
  * The geodesic distance (Vincenty's iteration, the costly part) is computed for about a page's
  * worth of mechanics, not for every one around: `nearest` takes the searchable profiles in the box
- * of the search radius (GiST index on the unit sphere) nearest first on the great circle, and
- * stops at the first offset+limit results. Any offset+limit results bound the answer by their
+ * of the search radius (GiST index on search_location, the profile's place on the unit sphere)
+ * nearest first on the great circle, and stops at the first offset+limit results. Any offset+limit results bound the answer by their
  * farthest geodesic distance; the great circle never exceeds the geodesic by more than
  * KM_PER_RADIAN_BELOW allows, so the final query takes every result within that distance on the
  * sphere and sorts them by geodesic distance, then id: the same answer as sorting every result.
@@ -68,8 +59,8 @@ export function searchMechanicsSql(
          FROM (SELECT m.id, m.city_lat, m.city_lng, m.max_radius_km
                  FROM mechanic_profiles m
                 WHERE ${SEARCHABLE}
-                  AND ${ON_SPHERE} <@ ${boxAround(chordFor('$7::float8'))}
-                ORDER BY ${ON_SPHERE} <-> cube(ARRAY[$3, $4, $5]::float8[])
+                  AND m.search_location <@ ${boxAround(chordFor('$7::float8'))}
+                ORDER BY m.search_location <-> cube(ARRAY[$3, $4, $5]::float8[])
                OFFSET 0) m
         ${DISTANCE}
         WHERE ${WITHIN_REACH}
@@ -84,7 +75,7 @@ export function searchMechanicsSql(
              WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$8::date', '$9::time')}
              ORDER BY a.date LIMIT 1) next_slot
       WHERE ${SEARCHABLE} AND ${WITHIN_REACH}
-        AND ${ON_SPHERE} <@ ${boxAround(chordFor('(SELECT max(km) FROM nearest)'))}
+        AND m.search_location <@ ${boxAround(chordFor('(SELECT max(km) FROM nearest)'))}
       ORDER BY d.km, m.id
       LIMIT $10 OFFSET $11`,
     values: [
