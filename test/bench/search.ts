@@ -6,7 +6,8 @@
  * max_radius_km 10–50 and the vehicle types vary. Each request searches around one of those cities
  * (jittered by up to ±0.15°) with a realistic mix of radius, vehicle type and page, from its own
  * X-Forwarded-For (the server trusts one proxy), so the per-client limit never answers 429.
- * Seeding is set-based SQL (generate_series) on a database created and dropped by the bench; each
+ * Seeding is set-based SQL (generate_series) on a database created and dropped by the bench. First,
+ * `GET /health` on the same connections shows the floor of the machine and framework; then each
  * size gets a 3 s warm-up before the measured run, and the plan of the search SQL (the server's own
  * statement, from dist/) is printed with EXPLAIN (ANALYZE, BUFFERS) at each size.
  *
@@ -25,7 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as SearchSql from '../../src/mechanics/queries/search-mechanics/search-mechanics.sql';
 import type * as WallClock from '../../src/common/clock/wall-clock';
-import { describeStatusCodes, load, type LoadRequest, type LoadResult } from './lib/load';
+import { describeStatusCodes, load, type LoadOptions, type LoadRequest, type LoadResult } from './lib/load';
 import {
   ADMIN_URL,
   type BenchDatabase,
@@ -159,6 +160,12 @@ export async function run(): Promise<boolean> {
       TRUSTED_PROXY_COUNT: '1',
       APP_TIMEZONE: TIME_ZONE,
     });
+    let reference: LoadResult;
+    try {
+      reference = await load(server.baseUrl, { method: 'GET', path: '/health' }, loadOptions(DURATION_S));
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
+    }
     const rows: Row[] = [];
     const plans: string[] = [];
     let seeded = 0;
@@ -176,7 +183,7 @@ export async function run(): Promise<boolean> {
       }
       plans.push(await explain(database.url, size));
     }
-    return printReport(rows, plans, loadBefore);
+    return printReport(reference, rows, plans, loadBefore);
   } finally {
     if (server) {
       const stopped = await stopServer(server);
@@ -279,12 +286,12 @@ async function searchLoad(
       else answers.items += countItems(body);
     },
   };
-  const result = await load(baseUrl, request, {
-    connections: CONNECTIONS,
-    durationS,
-    timeoutS: REQUEST_TIMEOUT_S,
-  });
+  const result = await load(baseUrl, request, loadOptions(durationS));
   return { result, answers };
+}
+
+function loadOptions(durationS: number): LoadOptions {
+  return { connections: CONNECTIONS, durationS, timeoutS: REQUEST_TIMEOUT_S };
 }
 
 /** Items of a MechanicListItem array, without parsing it (the client shares the CPU with the server). */
@@ -320,7 +327,7 @@ async function explain(url: string, size: number): Promise<string> {
 }
 
 /** Prints the table, the plans and the verdicts on the targets; false on a contract violation. */
-function printReport(rows: Row[], plans: string[], loadBefore: number): boolean {
+function printReport(reference: LoadResult, rows: Row[], plans: string[], loadBefore: number): boolean {
   const number = (value: number) => Math.round(value).toLocaleString('en-US');
   const cpu = cpus();
   console.log(
@@ -337,7 +344,18 @@ function printReport(rows: Row[], plans: string[], loadBefore: number): boolean 
     '| Mechanics | Slots | Connections | req/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | non-empty answers | mean results |',
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    `| \`GET /health\` (reference) | | ${CONNECTIONS} | ${reference.requests.average.toFixed(1)} | ` +
+      `${number(reference.latency.p50)} | ${number(reference.latency.p99)} | ${number(reference.latency.max)} | ` +
+      `${number(reference.non2xx)} | | |`,
+  );
   let ok = true;
+  if (reference.non2xx > 0 || reference.errors > 0 || reference.timeouts > 0) {
+    ok = false;
+    console.log(
+      `\`GET /health\`: status codes ${describeStatusCodes(reference)}, ${reference.errors} errors`,
+    );
+  }
   for (const { size, result, answers } of rows) {
     const { requests, latency } = result;
     const nonEmpty = answers.total - answers.empty;
