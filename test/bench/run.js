@@ -3,16 +3,14 @@
  * Benchmark runner: `node test/bench/run.js [name …]` (`npm run bench` builds first, then runs them all).
  *
  * Each bench is a top-level TypeScript file `test/bench/<name>.ts` exporting `run(): Promise<boolean>`
- * (false when the bench saw a contract violation). A require hook for `.ts` compiles every TypeScript
- * module in memory with TypeScript's transpileModule, so benches are loaded as modules that live in
+ * (false when the bench saw a contract violation). The project's require hook for `.ts`
+ * (scripts/register-typescript.js) compiles every TypeScript module in memory, so benches are loaded as modules that live in
  * test/bench/ and can import shared helpers from test/bench/lib/*.ts (not scanned for benches); their
  * relative imports and `require`s resolve as in the project. The process exits 1 if any bench fails
  * or returns false, 2 for an unknown bench name.
  */
-const Module = require('node:module');
 const path = require('node:path');
-const { readdirSync, readFileSync } = require('node:fs');
-const ts = require('typescript');
+const { readdirSync } = require('node:fs');
 
 const BENCH_DIR = __dirname;
 
@@ -23,27 +21,9 @@ function availableBenches() {
     .sort();
 }
 
-const COMPILER_OPTIONS = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  esModuleInterop: true,
-  inlineSourceMap: true,
-};
-
-/** `require('./x')` of a `.ts` file (tried after .js, .json and .node) transpiles it on the fly. */
-function installTypeScriptHook() {
-  Module._extensions['.ts'] = function compileTypeScript(loaded, file) {
-    const { outputText: code } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: COMPILER_OPTIONS,
-    });
-    loaded._compile(code, file);
-  };
-}
-
 async function main() {
   process.setSourceMapsEnabled(true);
-  installTypeScriptHook();
+  require('../../scripts/register-typescript.js');
   const available = availableBenches();
   const requested = process.argv.slice(2);
   const unknown = requested.filter((name) => !available.includes(name));
