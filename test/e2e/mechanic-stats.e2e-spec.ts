@@ -39,7 +39,7 @@ describe('GET /mechanics/me/stats (identity §2.2-17)', () => {
       [mechanic.profileId],
     );
     const buyer = await createUser(testApp.dataSource);
-    const completed = { status: 'completed', payment_released_at: NOW };
+    const completed = { status: 'completed' as const, payment_released_at: NOW };
     await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
       ...completed,
       created_at: LAST_MONTH,
