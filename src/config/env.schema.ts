@@ -59,6 +59,8 @@ export function normaliseDatabaseUrl(raw: string): string {
 export const envSchema = z.object({
   APP_ENV: z.enum(['development', 'staging', 'production']).default('development'),
   APP_DEBUG: bool(false),
+  /** `auto`: readable lines in development, JSON lines elsewhere (benchmarks force `json`). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   PORT: int(8000, 1),
   APP_TIMEZONE: str('Europe/Paris').refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Paris'),
 

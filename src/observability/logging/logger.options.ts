@@ -31,12 +31,16 @@ export function loggerOptions(config: AppConfig, pretty = false): LoggerOptions 
 export interface LoggingOptions {
   /** Where JSON lines go; tests pass a capturing stream. Defaults to stdout. */
   destination?: DestinationStream;
-  /** Human-readable lines; defaults to true in development. Ignored with a destination. */
+  /** Human-readable lines; defaults to LOG_FORMAT. Ignored with a destination. */
   pretty?: boolean;
 }
 
+function prettyByDefault(config: AppConfig): boolean {
+  return config.LOG_FORMAT === 'auto' ? config.isDevelopment : config.LOG_FORMAT === 'pretty';
+}
+
 export function pinoHttpParams(config: AppConfig, options: LoggingOptions = {}): Params {
-  const base = loggerOptions(config, (options.pretty ?? config.isDevelopment) && !options.destination);
+  const base = loggerOptions(config, (options.pretty ?? prettyByDefault(config)) && !options.destination);
   return {
     pinoHttp: [
       {

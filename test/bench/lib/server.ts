@@ -73,7 +73,7 @@ function installCleanup(): void {
 }
 
 /**
- * Spawns `node dist/src/main.js` on a free port with APP_ENV=development, the bench secrets and no
+ * Spawns `node dist/src/main.js` on a free port with APP_ENV=development (JSON logs), the bench secrets and no
  * DATABASE_URL (so the embedded PostgreSQL) unless `env` says otherwise; the rest of the environment
  * is inherited. Resolves once `GET /health` = 200; otherwise stops the child and rejects with the
  * tail of its output.
@@ -85,6 +85,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   delete childEnv.DATABASE_URL;
   Object.assign(childEnv, {
     APP_ENV: 'development',
+    // Production's JSON lines: pretty-printing would bill the pino-pretty thread to the service.
+    LOG_FORMAT: 'json',
     JWT_SECRET,
     CHECK_IN_HMAC_KEY,
     ...env,
