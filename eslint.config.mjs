@@ -34,6 +34,24 @@ export default tseslint.config(
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Stripe's SDK behind one adapter: typed outcomes, keys, timing and sanitised errors in one place.
+    files: ['src/**/*.ts'],
+    ignores: ['src/payments/stripe/stripe-payment-gateway.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'stripe',
+              message: 'Only stripe-payment-gateway.ts imports the SDK: use PaymentGateway.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/cli.ts', 'test/bench/**', 'test/support/global-setup.ts'],
     rules: { 'no-console': 'off' },
   },
