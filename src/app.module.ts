@@ -19,6 +19,7 @@ import { MailModule } from './mail/mail.module';
 import { MechanicsModule } from './mechanics/mechanics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
+import { PaymentsModule } from './payments/payments.module';
 import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
@@ -65,6 +66,7 @@ export class AppModule {
         NotificationsModule,
         ReportsModule,
         BookingsModule,
+        PaymentsModule,
       ],
     };
   }

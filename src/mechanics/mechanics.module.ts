@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MechanicAccounts } from '../identity/domain/mechanic-accounts';
+import { MechanicPayoutAccounts } from '../payments/domain/mechanic-payout-accounts';
 import { AddDiplomaHandler } from './commands/add-diploma/add-diploma.handler';
 import { CreateAvailabilityHandler } from './commands/create-availability/create-availability.handler';
 import { DeleteAvailabilityHandler } from './commands/delete-availability/delete-availability.handler';
@@ -17,6 +18,7 @@ import { MyProfileController } from './http/my-profile.controller';
 import { AvailabilityEntity } from './persistence/availability.entity';
 import { DiplomaEntity } from './persistence/diploma.entity';
 import { MechanicAccountsAdapter } from './persistence/mechanic-accounts.adapter';
+import { MechanicPayoutAccountsAdapter } from './persistence/mechanic-payout-accounts.adapter';
 import { MechanicPersonalData } from './persistence/mechanic-personal-data';
 import { MechanicProfileEntity } from './persistence/mechanic-profile.entity';
 import { MechanicStoredFiles } from './persistence/mechanic-stored-files';
@@ -38,6 +40,7 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
   controllers: [MyProfileController, AvailabilitiesController, MechanicsController, AdminMechanicsController],
   providers: [
     { provide: MechanicAccounts, useClass: MechanicAccountsAdapter },
+    { provide: MechanicPayoutAccounts, useClass: MechanicPayoutAccountsAdapter },
     MechanicPersonalData,
     MechanicStoredFiles,
     SlotClock,
@@ -55,6 +58,6 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
     ListPendingVerificationsHandler,
     NotifyUnverifiedMechanicsJob,
   ],
-  exports: [MechanicAccounts],
+  exports: [MechanicAccounts, MechanicPayoutAccounts],
 })
 export class MechanicsModule {}

@@ -60,7 +60,18 @@ export type DomainErrorCode =
   | 'check_in_code_incorrect'
   | 'refund_exceeds_price'
   | 'booking_not_due'
-  | 'active_bookings';
+  | 'active_bookings'
+  // payments
+  | 'payment_failed'
+  | 'payment_provider_error'
+  | 'stripe_account_exists'
+  | 'stripe_account_missing'
+  | 'stripe_onboarding_incomplete'
+  | 'webhook_not_configured'
+  | 'webhook_misconfigured'
+  | 'invalid_signature'
+  | 'invalid_payload'
+  | 'webhook_processing_failed';
 
 export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
@@ -117,4 +128,14 @@ export const DOMAIN_ERROR_STATUS = {
   refund_exceeds_price: 400,
   booking_not_due: 409,
   active_bookings: 409,
+  payment_failed: 500,
+  payment_provider_error: 500,
+  stripe_account_exists: 409,
+  stripe_account_missing: 400,
+  stripe_onboarding_incomplete: 400,
+  webhook_not_configured: 501,
+  webhook_misconfigured: 500,
+  invalid_signature: 400,
+  invalid_payload: 400,
+  webhook_processing_failed: 500,
 } as const satisfies Record<DomainErrorCode, number>;

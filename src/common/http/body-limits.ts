@@ -3,11 +3,14 @@ import { type ErrorRequestHandler, type Request, type RequestHandler, type Respo
 /** identity-platform §7.3: 10 MB per request. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Refuses a declared oversize body before reading it; a non-numeric Content-Length is ignored. */
-export function contentLengthGuard(): RequestHandler {
+/**
+ * Refuses a declared oversize body before reading it (body-parser would wait for the whole body to
+ * arrive before failing); a non-numeric Content-Length is ignored.
+ */
+export function contentLengthGuard(limitBytes = MAX_BODY_BYTES): RequestHandler {
   return (request, response, next) => {
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    if (Number.isFinite(declared) && declared > limitBytes) {
       sendPayloadTooLarge(request, response);
       return;
     }

@@ -6,6 +6,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import responseTime from 'response-time';
 import { type AppConfig } from '../../config/load-config';
 import { HttpMetricsMiddleware } from '../../observability/metrics/http-metrics.middleware';
+import { STRIPE_WEBHOOK_MAX_BYTES, STRIPE_WEBHOOK_PATH } from '../../payments/http/stripe-webhook.route';
 import { ConnectionDrain } from './connection-drain';
 import { bodyParserErrors, contentLengthGuard, MAX_BODY_BYTES } from './body-limits';
 import { requestContext } from './request-context.middleware';
@@ -35,6 +36,12 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.use(securityHeaders(config));
   app.enableCors(corsOptions(config));
   app.use(contentLengthGuard());
+  // The Stripe signature covers the exact bytes: that body is kept raw (JSON parsing then skips it).
+  app.use(
+    STRIPE_WEBHOOK_PATH,
+    contentLengthGuard(STRIPE_WEBHOOK_MAX_BYTES),
+    express.raw({ type: () => true, limit: STRIPE_WEBHOOK_MAX_BYTES }),
+  );
   app.use(express.json({ limit: MAX_BODY_BYTES }));
   app.use(bodyParserErrors());
   if (config.isDevelopment) mountApiDocs(app);

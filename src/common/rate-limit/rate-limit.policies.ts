@@ -36,6 +36,10 @@ export const RATE_LIMIT_POLICIES = {
   admin: same(perMinute(30)),
   health: same(perMinute(60)),
   metrics: same(perMinute(30)),
+  /** bookings-payments §3.0: Connect onboarding, the Express dashboard link, the Stripe webhook. */
+  stripe_onboarding: same({ limit: 10, per: 'hour' }),
+  stripe_dashboard: same(perMinute(30)),
+  stripe_webhook: same(perMinute(100)),
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
