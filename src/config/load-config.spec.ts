@@ -108,6 +108,28 @@ describe('loadConfig', () => {
     expect(warnings).toContain('STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set');
   });
 
+  it('C-010: development warns about a key that is not a test key, and not about a test key', () => {
+    const live = loadConfig({
+      JWT_SECRET: SECRET,
+      STRIPE_SECRET_KEY: 'sk_live_abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    });
+    const test = loadConfig({
+      JWT_SECRET: SECRET,
+      STRIPE_SECRET_KEY: 'sk_test_abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    });
+    const warning = 'STRIPE_SECRET_KEY is not a sk_test_ key: development would move real money';
+    expect(live.warnings).toContain(warning);
+    expect(test.warnings).not.toContain(warning);
+  });
+
+  it('C-010: staging and production refuse an empty key, so the development gateway exists only in development', () => {
+    expect(problemsOf({ ...PRODUCTION, APP_ENV: 'staging', STRIPE_SECRET_KEY: '' })).toContain(
+      'STRIPE_SECRET_KEY is required outside development',
+    );
+  });
+
   it('OPS-13(d): production refuses a sk_test_ key', () => {
     expect(problemsOf({ ...PRODUCTION, STRIPE_SECRET_KEY: 'sk_test_abc' })).toEqual([
       'STRIPE_SECRET_KEY must start with sk_live_ when APP_ENV=production',

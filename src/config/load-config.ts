@@ -76,6 +76,9 @@ function developmentWarnings(c: AppConfig): string[] {
   const warnings: string[] = [];
   if (c.DATABASE_URL === ORIGINAL_DEFAULT_DATABASE_URL) warnings.push('DATABASE_URL is the default URL');
   if (!c.STRIPE_SECRET_KEY) warnings.push('STRIPE_SECRET_KEY is empty: Stripe calls will be mocked');
+  // C-010's prefixes, as a warning here: a developer's machine holding a live key moves real money.
+  else if (!c.STRIPE_SECRET_KEY.startsWith('sk_test_'))
+    warnings.push('STRIPE_SECRET_KEY is not a sk_test_ key: development would move real money');
   if (!c.STRIPE_WEBHOOK_SECRET) warnings.push('stripe_webhook_secret_empty: Stripe webhooks will be refused');
   if (!c.SMTP_URL && !c.RESEND_API_KEY) warnings.push(`no SMTP_URL: e-mails are written to ${c.MAIL_DIR}`);
   if (!c.R2_ENDPOINT_URL)
