@@ -79,11 +79,11 @@ describe('job runner', () => {
   });
 
   it('counts a failing run as an error and rethrows it', async () => {
-    const before = await jobRuns('cleanup_webhook_events', 'error');
-    await expect(apps[0].app.get(JobRunner).run('cleanup_webhook_events')).rejects.toThrow(
-      'webhook store unavailable',
+    const before = await jobRuns('anonymize_old_bookings', 'error');
+    await expect(apps[0].app.get(JobRunner).run('anonymize_old_bookings')).rejects.toThrow(
+      'bookings store unavailable',
     );
-    expect(await jobRuns('cleanup_webhook_events', 'error')).toBe(before + 1);
+    expect(await jobRuns('anonymize_old_bookings', 'error')).toBe(before + 1);
   });
 
   it('refuses an unknown job name, listing the known ones', async () => {
@@ -94,7 +94,7 @@ describe('job runner', () => {
     expect(error).toBeInstanceOf(UnknownJobError);
     const known = (error as UnknownJobError).known;
     expect(known).toEqual([...known].sort());
-    expect(known).toEqual(expect.arrayContaining(['cleanup_old_audit_logs', 'cleanup_webhook_events']));
+    expect(known).toEqual(expect.arrayContaining(['cleanup_old_audit_logs', 'anonymize_old_bookings']));
   });
 });
 
