@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Job, type ScheduledJob } from '../../scheduling/job';
-import { JobRunner } from '../../scheduling/job-runner';
 
 const BATCH_SIZE = 5_000;
 /** §0.9: Stripe stops redelivering an event after 3 days; a week of rows covers every retry. */
@@ -14,17 +12,9 @@ const RETENTION_MS = 7 * 24 * 3_600_000;
  * several instances can run it at once without waiting on each other.
  */
 @Injectable()
-@Job('cleanup_webhook_events')
+@Job('cleanup_webhook_events', '0 3 * * *')
 export class CleanupWebhookEventsJob implements ScheduledJob {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly runner: JobRunner,
-  ) {}
-
-  @Cron('0 3 * * *', { name: 'cleanup_webhook_events', timeZone: 'UTC', waitForCompletion: true })
-  async trigger(): Promise<void> {
-    await this.runner.run('cleanup_webhook_events');
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async runBatch(now: Date): Promise<number> {
     const [, deleted]: [unknown, number] = await this.dataSource.query(

@@ -1,5 +1,6 @@
-import { Injectable, type OnModuleInit, SetMetadata } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { markedProviders } from '../../common/discovery/marked-providers';
 import { type EntityManager } from 'typeorm';
 import { type StripeEvent } from '../domain/stripe-event';
 
@@ -13,29 +14,24 @@ export interface StripeEventHandler {
   handle(manager: EntityManager, event: StripeEvent): Promise<void>;
 }
 
-const STRIPE_EVENT_TYPES = 'emecano:stripe-event-types';
+const StripeEventsMarker = DiscoveryService.createDecorator<string[]>();
 
 /** Registers a provider as the handler of these event types, e.g. `@HandlesStripeEvents('account.updated')`. */
-export const HandlesStripeEvents = (...types: [string, ...string[]]) =>
-  SetMetadata(STRIPE_EVENT_TYPES, types);
+export const HandlesStripeEvents = (...types: [string, ...string[]]) => StripeEventsMarker(types);
 
 /** Every `@HandlesStripeEvents` provider of the application, found at start, by event type. */
 @Injectable()
 export class StripeEventHandlers implements OnModuleInit {
   private readonly byType = new Map<string, StripeEventHandler[]>();
 
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      if (!wrapper.metatype || !wrapper.instance) continue;
-      const types = this.reflector.get<string[] | undefined>(STRIPE_EVENT_TYPES, wrapper.metatype);
-      for (const type of types ?? []) {
-        this.byType.set(type, [...(this.byType.get(type) ?? []), wrapper.instance as StripeEventHandler]);
-      }
+    for (const { instance, mark: types } of markedProviders<StripeEventHandler, string[]>(
+      this.discovery,
+      StripeEventsMarker,
+    )) {
+      for (const type of types) this.byType.set(type, [...(this.byType.get(type) ?? []), instance]);
     }
   }
 
