@@ -307,7 +307,7 @@ function countItems(body: string): number {
  */
 async function explain(url: string, size: number): Promise<string> {
   const dist = join(ROOT, 'dist', 'src');
-  const { searchMechanicsSql } = (await import(
+  const { searchMechanicsSql, SEARCH_PLANNER_SETTINGS } = (await import(
     join(dist, 'mechanics', 'queries', 'search-mechanics', 'search-mechanics.sql.js')
   )) as typeof SearchSql;
   const { wallClock } = (await import(join(dist, 'common', 'clock', 'wall-clock.js'))) as typeof WallClock;
@@ -317,8 +317,13 @@ async function explain(url: string, size: number): Promise<string> {
     wallClock(new Date(), TIME_ZONE),
   );
   const rows = await withDatabase(url, async (client) => {
+    // The server's own transaction: its planner settings, then the statement.
+    await client.query('BEGIN');
+    await client.query(SEARCH_PLANNER_SETTINGS);
     await client.query(text, values); // warm, as in the load runs
-    return (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values)).rows;
+    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
+    await client.query('COMMIT');
+    return plan.rows;
   });
   return [
     `EXPLAIN (ANALYZE, BUFFERS) at ${size.toLocaleString('en-US')} mechanics, Lyon, 50 km, car, limit 50:`,

@@ -5,7 +5,7 @@ import { SlotClock } from '../../domain/slot-clock';
 import { mechanicDetail, type MechanicListItem, roundToTenth } from '../../http/mechanic.responses';
 import { MechanicProfileEntity } from '../../persistence/mechanic-profile.entity';
 import { SearchMechanicsQuery } from './search-mechanics.query';
-import { type SearchMechanicsRow, searchMechanicsSql } from './search-mechanics.sql';
+import { SEARCH_PLANNER_SETTINGS, type SearchMechanicsRow, searchMechanicsSql } from './search-mechanics.sql';
 
 /**
  * GET /mechanics (identity §2.2-16, N12 fixed): every filter and the ordering run in PostgreSQL, so
@@ -22,7 +22,10 @@ export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuer
 
   async execute({ parameters: p }: SearchMechanicsQuery): Promise<MechanicListItem[]> {
     const { text, values } = searchMechanicsSql(p, this.slotClock.now());
-    const ranked: SearchMechanicsRow[] = await this.dataSource.query(text, values);
+    const ranked: SearchMechanicsRow[] = await this.dataSource.transaction(async (manager) => {
+      await manager.query(SEARCH_PLANNER_SETTINGS);
+      return manager.query(text, values);
+    });
     if (ranked.length === 0) return [];
     const profiles = await this.dataSource
       .getRepository(MechanicProfileEntity)

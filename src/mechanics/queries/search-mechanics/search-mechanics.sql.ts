@@ -2,6 +2,14 @@ import { type WallClockReading } from '../../../common/clock/wall-clock';
 import { futureFreeSlot } from '../../domain/slot-clock';
 import { type SearchMechanicsParams } from '../../http/mechanics.requests';
 
+/**
+ * Run in the search's transaction before the statement. PostgreSQL assumes a fixed selectivity for
+ * cube containment, so it expects a few profiles in the box and prefers a bitmap scan that sorts
+ * every one of them; with thousands in the box (100,000 mechanics) that sort is most of the cost,
+ * while the GiST index walked nearest first stops after a page.
+ */
+export const SEARCH_PLANNER_SETTINGS = 'SET LOCAL enable_bitmapscan = off';
+
 export interface SearchMechanicsRow {
   id: string;
   distance_km: number;
