@@ -1,17 +1,37 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PaymentsModule } from '../payments/payments.module';
+import { AcceptBookingHandler } from './commands/accept-booking/accept-booking.handler';
+import { CancelBookingHandler } from './commands/cancel-booking/cancel-booking.handler';
+import { AccountBookingsCloser } from './commands/close-account-bookings/account-bookings-closer';
+import { RefuseBookingHandler } from './commands/refuse-booking/refuse-booking.handler';
+import { BookingPayments } from './commands/transitions/booking-payments';
+import { BookingTransitionRunner } from './commands/transitions/booking-transition.runner';
+import { BookingDecisionsController } from './http/booking-decisions.controller';
 import { BookingEntity } from './persistence/booking.entity';
 import { BookingTransitionEntity } from './persistence/booking-transition.entity';
 import { BookingsPersonalData } from './persistence/bookings.personal-data';
 import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/mechanic-booking-stats.handler';
+import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.handler';
 
 /**
- * Bookings (bookings-payments §1–§3, §5): for now the schema, the state machine
- * (domain/booking.machine.ts) and the locking helpers (persistence/booking.locks.ts) that the
- * command handlers, webhooks and jobs will use; no controllers yet.
+ * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
+ * the locking helpers (persistence/booking.locks.ts), and the transitions that carry out its
+ * decisions: accept, refuse, cancel, the PaymentIntent webhooks and the account-deletion closures.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([BookingEntity, BookingTransitionEntity])],
-  providers: [BookingsPersonalData, MechanicBookingStatsHandler],
+  imports: [TypeOrmModule.forFeature([BookingEntity, BookingTransitionEntity]), PaymentsModule],
+  controllers: [BookingDecisionsController],
+  providers: [
+    BookingsPersonalData,
+    MechanicBookingStatsHandler,
+    BookingPayments,
+    BookingTransitionRunner,
+    AcceptBookingHandler,
+    RefuseBookingHandler,
+    CancelBookingHandler,
+    AccountBookingsCloser,
+    PaymentIntentEventsHandler,
+  ],
 })
 export class BookingsModule {}

@@ -1,8 +1,8 @@
 import { type DataSource } from 'typeorm';
 import { BookingsPersonalData } from '../../src/bookings/persistence/bookings.personal-data';
-import { createDataSource } from '../../src/database/data-source';
 import { type UserEntity } from '../../src/identity/persistence/user.entity';
 import { insertBooking } from '../support/booking-factories';
+import { startTestApp, type TestApp } from '../support/app';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
@@ -11,17 +11,19 @@ import { createMechanic } from '../support/mechanic-factories';
 /** identity §2.1-14 step 2 and §2.1-15 (bookings section), through the bookings' PersonalDataOwner. */
 describe('bookings personal data (GDPR)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let testApp: TestApp;
   let dataSource: DataSource;
-  const owner = new BookingsPersonalData();
+  let owner: BookingsPersonalData;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = createDataSource(testConfig(), db.url);
-    await dataSource.initialize();
+    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
+    dataSource = testApp.dataSource;
+    owner = testApp.app.get(BookingsPersonalData);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await testApp?.close();
     await db?.drop();
   });
 

@@ -40,6 +40,8 @@ export const RATE_LIMIT_POLICIES = {
   stripe_onboarding: same({ limit: 10, per: 'hour' }),
   stripe_dashboard: same(perMinute(30)),
   stripe_webhook: same(perMinute(100)),
+  /** bookings-payments §3.0: accept, refuse and cancel. */
+  booking_decision: same(perMinute(10)),
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { type Counter } from 'prom-client';
+import { type EntityManager } from 'typeorm';
+import { Clock } from '../../../common/clock/clock';
+import { APP_CONFIG } from '../../../config/config.module';
+import { type AppConfig } from '../../../config/load-config';
+import { NOTIFICATIONS } from '../../../notifications/domain/notification-catalogue';
+import { NotificationService } from '../../../notifications/domain/notification.service';
+import { METRIC } from '../../../observability/metrics/metrics';
+import { type BookingEffect } from '../../domain/booking-effects';
+import { type BookingEvent, type BookingRules } from '../../domain/booking-events';
+import { type BookingRefusal } from '../../domain/booking-refusals';
+import { type BookingDecision, decide } from '../../domain/booking.machine';
+import { type BookingEntity } from '../../persistence/booking.entity';
+import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts';
+import { recordTransition } from '../../persistence/booking.locks';
+import { releaseSlot } from '../../persistence/slot-release';
+import { BookingPayments, type Settlement } from './booking-payments';
+
+export interface AppliedTransition {
+  readonly ok: true;
+  /** The row as committed with the transition. */
+  readonly booking: BookingEntity;
+  readonly decision: BookingDecision;
+  readonly settlement: Settlement;
+}
+
+/**
+ * Carries out a decision of the machine on a booking the caller has locked, in the caller's
+ * transaction, in the order of booking-effects.ts: the payment (a failure rolls everything back),
+ * the transition record, the slot, the notifications. Metrics wait for the commit: `count`.
+ */
+@Injectable()
+export class BookingTransitionRunner {
+  private readonly rules: BookingRules;
+
+  constructor(
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly payments: BookingPayments,
+    private readonly notifications: NotificationService,
+    @InjectMetric(METRIC.bookingsCancelled) private readonly cancelled: Counter<string>,
+    @InjectMetric(METRIC.bookingsCompleted) private readonly completed: Counter<string>,
+    @InjectMetric(METRIC.paymentsCaptured) private readonly captured: Counter<string>,
+    @InjectMetric(METRIC.paymentsRefunded) private readonly refunded: Counter<string>,
+  ) {
+    this.rules = bookingRules(config);
+  }
+
+  /** The machine's refusal is returned, not thrown: commands throw it, webhooks log it. */
+  async apply(
+    manager: EntityManager,
+    booking: BookingEntity,
+    event: BookingEvent,
+  ): Promise<AppliedTransition | BookingRefusal> {
+    const at = this.clock.now();
+    const facts = await loadBookingFacts(manager, booking, {
+      now: at,
+      rules: this.rules,
+      timeZone: this.config.APP_TIMEZONE,
+    });
+    const decided = decide(booking.status, facts, event);
+    if (!decided.ok) return decided;
+    const settlement = await this.payments.settle(manager, booking, decided);
+    const decision = recordedMoney(decided, settlement, booking.totalPrice);
+    const recorded = await recordTransition(manager, booking, decision, event.actor, { at });
+    for (const effect of decision.effects) await this.carryOut(manager, effect, recorded, decision);
+    return { ok: true, booking: recorded, decision, settlement };
+  }
+
+  /** After commit only (M-030): never count what may still roll back. */
+  count({ decision, settlement }: AppliedTransition): void {
+    const moved = (happened: boolean) => !settlement.moved || happened;
+    for (const effect of decision.effects) {
+      if (effect === 'countBookingCancelled' && decision.columns.cancelledBy)
+        this.cancelled.inc({ cancelled_by: decision.columns.cancelledBy });
+      if (effect === 'countBookingCompleted') this.completed.inc();
+      if (effect === 'countPaymentCaptured' && moved(settlement.captured)) this.captured.inc();
+      if (effect === 'countPaymentRefunded' && moved(settlement.returned)) this.refunded.inc();
+    }
+  }
+
+  private async carryOut(
+    manager: EntityManager,
+    effect: BookingEffect,
+    booking: BookingEntity,
+    decision: BookingDecision,
+  ): Promise<void> {
+    const bookingId = booking.id;
+    switch (effect) {
+      case 'releaseSlot':
+        await releaseSlot(manager, booking);
+        return;
+      case 'notifyBuyerConfirmed':
+        await this.notifications.notify(
+          manager,
+          booking.buyerId,
+          NOTIFICATIONS.bookingConfirmed({ bookingId }),
+        );
+        return;
+      case 'notifyBuyerRefused':
+        await this.notifications.notify(
+          manager,
+          booking.buyerId,
+          NOTIFICATIONS.bookingRefused({
+            bookingId,
+            reason: booking.refuseReason ?? 'other',
+            proposedTime: booking.proposedTime,
+          }),
+        );
+        return;
+      case 'notifyOtherPartyCancelled': {
+        const cancelledBy = decision.columns.cancelledBy ?? 'mechanic';
+        const recipient =
+          cancelledBy === 'buyer' ? await mechanicUserId(manager, booking.mechanicId) : booking.buyerId;
+        await this.notifications.notify(
+          manager,
+          recipient,
+          NOTIFICATIONS.bookingCancelled({ bookingId, cancelledBy }),
+        );
+        return;
+      }
+      default:
+        // Payments were settled before the record; recordTransition clears the GPS; metrics wait for
+        // the commit. Any other effect belongs to a transition this runner does not carry out yet.
+        if (!HANDLED_ELSEWHERE.has(effect))
+          throw new Error(`Effect ${effect} is not carried out by this runner`);
+    }
+  }
+}
+
+const HANDLED_ELSEWHERE = new Set<BookingEffect>([
+  'cancelPaymentInFull',
+  'refundHalfToBuyer',
+  'captureForMechanic',
+  'cancelPaymentBestEffort',
+  'clearMechanicLocation',
+  'countBookingCancelled',
+  'countBookingCompleted',
+  'countPaymentCaptured',
+  'countPaymentRefunded',
+]);
+
+/**
+ * D8 and N13.9: the booking records what the money did. When nothing had been captured and nothing
+ * could be, the buyer got everything back and the mechanic nothing, whatever the band said.
+ */
+function recordedMoney(
+  decision: BookingDecision,
+  settlement: Settlement,
+  totalPrice: string,
+): BookingDecision {
+  if (!settlement.buyerKeepsAll) return decision;
+  return {
+    ...decision,
+    columns: { ...decision.columns, refundPercentage: 100, refundAmount: totalPrice },
+    stamps: decision.stamps.filter((stamp) => stamp !== 'paymentReleasedAt'),
+  };
+}
+
+async function mechanicUserId(manager: EntityManager, mechanicProfileId: string): Promise<string> {
+  const rows: { user_id: string }[] = await manager.query(
+    'SELECT user_id FROM mechanic_profiles WHERE id = $1',
+    [mechanicProfileId],
+  );
+  return rows[0].user_id;
+}
