@@ -1,0 +1,133 @@
+import { RELEASE_HOLD_QUEUE } from '../../src/bookings/commands/transitions/booking-payments';
+import { startTestApp, type TestApp } from '../support/app';
+import { createBookingParties } from '../support/booking-factories';
+import { insertPaidBooking, slotIsBooked } from '../support/booking-payments';
+import { FixedClock } from '../support/clock';
+import { testConfig } from '../support/config';
+import { createTestDatabase } from '../support/database';
+import { waitForIdleQueue } from '../support/delivery';
+import { FakeStripe } from '../support/fake-stripe/fake-stripe';
+import { bearer, forgeToken } from '../support/factories';
+import { expectDomainError, newIp } from '../support/http';
+import { moneyConsistency } from '../support/money-consistency';
+
+const NOW = new Date('2026-03-02T09:00:00Z');
+
+/** identity §2.1-14 steps 2–4, the bookings' part: DELETE /auth/me with bookings (AUTH-20, AUTH-22). */
+describe('account deletion and bookings', () => {
+  const clock = new FixedClock(NOW);
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fake: FakeStripe;
+  let testApp: TestApp;
+  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fake = await new FakeStripe().start();
+    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
+    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
+  });
+
+  beforeEach(() => fake.reset());
+
+  afterAll(async () => {
+    await testApp?.close();
+    await fake?.stop();
+    await db?.drop();
+  });
+
+  const deleteAccount = (userId: string) =>
+    testApp.http
+      .delete('/auth/me')
+      .set('X-Forwarded-For', newIp())
+      .set(bearer(forgeToken({ sub: userId })));
+  const row = async (id: string) =>
+    (await testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
+      string,
+      unknown
+    >;
+  const cancelCalls = (paymentIntentId: string) =>
+    fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/cancel`));
+
+  it("AUTH-20: the buyer's pending booking is cancelled (by the buyer), its slot freed and its hold released", async () => {
+    const parties = await createBookingParties(testApp.dataSource);
+    const { id, paymentIntentId } = await insertPaidBooking(testApp.dataSource, fake, parties);
+
+    const response = await deleteAccount(parties.buyer.id);
+
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: { message: 'Your account has been deleted' },
+    });
+    expect(await row(id)).toMatchObject({
+      status: 'cancelled',
+      cancelled_by: 'buyer',
+      cancelled_at: NOW,
+      refund_percentage: 100,
+      refund_amount: '40.00',
+    });
+    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(false);
+    await waitForIdleQueue(testApp.dataSource, RELEASE_HOLD_QUEUE);
+    expect(cancelCalls(paymentIntentId).map((c) => c.idempotencyKey)).toEqual([`cancel_${id}`]);
+    await assertMoneyConsistent(id);
+  });
+
+  it('AUTH-20 [FAULT]: Stripe answering 500 does not fail the deletion; the release is retried until it succeeds', async () => {
+    const parties = await createBookingParties(testApp.dataSource);
+    const { id, paymentIntentId } = await insertPaidBooking(testApp.dataSource, fake, parties);
+    // One delivery attempt: the call and the SDK's two retries.
+    fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path: /\/cancel$/ });
+
+    const response = await deleteAccount(parties.buyer.id);
+
+    expect(response.status).toBe(200);
+    expect((await row(id)).status).toBe('cancelled');
+    await waitForIdleQueue(testApp.dataSource, RELEASE_HOLD_QUEUE, 30_000);
+    expect(cancelCalls(paymentIntentId).map((c) => c.status)).toEqual([500, 500, 500, 200]);
+    expect(testApp.logs.records().some((e) => e.event === 'stripe_cancel_failed_on_account_deletion')).toBe(
+      true,
+    );
+    await assertMoneyConsistent(id);
+  }, 40_000);
+
+  it("AUTH-22: a deleted mechanic's pending booking is cancelled by the mechanic and its slot goes with the account", async () => {
+    const parties = await createBookingParties(testApp.dataSource);
+    const { id } = await insertPaidBooking(testApp.dataSource, fake, parties);
+
+    const response = await deleteAccount(parties.mechanic.id);
+
+    expect(response.status).toBe(200);
+    expect(await row(id)).toMatchObject({
+      status: 'cancelled',
+      cancelled_by: 'mechanic',
+      availability_id: null,
+    });
+    const slots = await testApp.dataSource.query('SELECT id FROM availabilities WHERE mechanic_id = $1', [
+      parties.mechanic.profileId,
+    ]);
+    expect(slots).toEqual([]);
+    await waitForIdleQueue(testApp.dataSource, RELEASE_HOLD_QUEUE);
+    await assertMoneyConsistent(id);
+  });
+
+  it('step 2: an active booking refuses the deletion (409) and leaves the pending ones pending', async () => {
+    const parties = await createBookingParties(testApp.dataSource);
+    const pending = await insertPaidBooking(testApp.dataSource, fake, parties);
+    const other = await createBookingParties(testApp.dataSource);
+    await insertPaidBooking(
+      testApp.dataSource,
+      fake,
+      { ...other, buyer: parties.buyer },
+      { status: 'confirmed' },
+    );
+
+    expectDomainError(
+      await deleteAccount(parties.buyer.id),
+      409,
+      'You have active bookings. Please complete or cancel them before deleting your account.',
+      'active_bookings',
+    );
+    expect((await row(pending.id)).status).toBe('pending_acceptance');
+    expect(fake.calls()).toEqual([]);
+  });
+});
