@@ -385,6 +385,35 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     expect((await row(processing.id)).status).toBe('confirmed');
   });
 
+  it('I-16 / I-1: a cancelled booking gives its slot back, and a new live booking may take it', async () => {
+    const { parties, id } = await scenario(72 * HOUR);
+    expect((await cancel(id, buyerToken(parties))).status).toBe(200);
+    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(false);
+    const again = await insertBooking(testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
+      availability_id: parties.slotId,
+    });
+    expect((await row(again)).status).toBe('pending_acceptance');
+    // I-1 still holds for live bookings: a second live one on the same slot is refused by the database.
+    await expect(
+      insertBooking(testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
+        availability_id: parties.slotId,
+      }),
+    ).rejects.toThrow(/uq_bookings_live_availability/);
+  });
+
+  it('I-12: cancellations never touch the price split (payout + commission = total)', async () => {
+    for (const ahead of [72 * HOUR, 18 * HOUR, 6 * HOUR]) {
+      const { parties, id } = await scenario(ahead);
+      expect((await cancel(id, buyerToken(parties))).status).toBe(200);
+      expect(await row(id)).toMatchObject({
+        total_price: '40.00',
+        commission_amount: '8.00',
+        mechanic_payout: '32.00',
+      });
+      await assertMoneyConsistent(id);
+    }
+  });
+
   it('I-15: a replayed cancel is a 409, not a second money movement', async () => {
     const { parties, id } = await scenario(72 * HOUR);
     expect((await cancel(id, buyerToken(parties))).status).toBe(200);

@@ -88,6 +88,23 @@ describe('booking races (bookings-payments §2.4, §10)', () => {
     }
   });
 
+  it('I-4 / C-005: cancel ∥ cancel in the 0 % band → one capture for the mechanic, never two', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { parties, id, paymentIntentId } = await booking('confirmed');
+      await moveSlotTo(testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 3_600_000));
+      const token = buyerToken(parties);
+
+      const responses = await Promise.all([
+        patch(`/bookings/${id}/cancel`, token),
+        patch(`/bookings/${id}/cancel`, token),
+      ]);
+
+      expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/capture`))).toHaveLength(1);
+      await assertMoneyConsistent(id);
+    }
+  });
+
   it('I-2: accept ∥ cancel ∥ refuse → every winner was legal on the state before it, the rest 409', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { parties, id, paymentIntentId } = await booking('pending_acceptance');
