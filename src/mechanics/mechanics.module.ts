@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MechanicAccounts } from '../identity/domain/mechanic-accounts';
+import { PaymentsModule } from '../payments/payments.module';
 import { MechanicPayoutAccounts } from '../payments/domain/mechanic-payout-accounts';
 import { AddDiplomaHandler } from './commands/add-diploma/add-diploma.handler';
 import { CreateAvailabilityHandler } from './commands/create-availability/create-availability.handler';
@@ -35,7 +36,11 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([MechanicProfileEntity, AvailabilityEntity, DiplomaEntity])],
+  imports: [
+    TypeOrmModule.forFeature([MechanicProfileEntity, AvailabilityEntity, DiplomaEntity]),
+    // Account deletion closes the mechanic's Connect account (MechanicPersonalData).
+    PaymentsModule,
+  ],
   // Order matters: the static `mechanics/me/…` and `mechanics/availabilities` routes before `mechanics/{id}`.
   controllers: [MyProfileController, AvailabilitiesController, MechanicsController, AdminMechanicsController],
   providers: [

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { OnboardMechanicHandler } from './commands/onboard-mechanic/onboard-mechanic.handler';
+import { ConnectAccountClosures } from './connect/connect-account-closures';
 import { ProcessStripeWebhookHandler } from './commands/process-stripe-webhook/process-stripe-webhook.handler';
 import { PaymentGateway } from './domain/payment-gateway';
 import { WebhookSignature } from './domain/stripe-event';
@@ -29,7 +30,8 @@ import { StripeEventHandlers } from './webhooks/stripe-event-handlers';
     GetMechanicDashboardHandler,
     ProcessStripeWebhookHandler,
     CleanupWebhookEventsJob,
+    ConnectAccountClosures,
   ],
-  exports: [PaymentGateway],
+  exports: [PaymentGateway, ConnectAccountClosures],
 })
 export class PaymentsModule {}

@@ -1,4 +1,5 @@
 import { RELEASE_HOLD_QUEUE } from '../../src/bookings/commands/transitions/booking-payments';
+import { CLOSE_CONNECT_ACCOUNT_QUEUE } from '../../src/payments/connect/connect-account-closures';
 import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties } from '../support/booking-factories';
 import { insertPaidBooking, slotIsBooked } from '../support/booking-payments';
@@ -109,6 +110,31 @@ describe('account deletion and bookings', () => {
     await waitForIdleQueue(testApp.dataSource, RELEASE_HOLD_QUEUE);
     await assertMoneyConsistent(id);
   });
+
+  it("AUTH-22 (Stripe part): the mechanic's Connect account is closed once the deletion commits, and the profile forgets it", async () => {
+    const parties = await createBookingParties(testApp.dataSource);
+    fake.objects.putAccount('acct_test_fixture');
+    await testApp.dataSource.query(
+      "UPDATE mechanic_profiles SET stripe_account_id = 'acct_test_fixture' WHERE id = $1",
+      [parties.mechanic.profileId],
+    );
+    // One delivery attempt fails (the call and the SDK's two retries): the closure is retried, not lost.
+    fake.failNext(3, { kind: 'http_500' }, { method: 'DELETE', path: /\/v1\/accounts\// });
+
+    const response = await deleteAccount(parties.mechanic.id);
+
+    expect(response.status).toBe(200);
+    const [profile]: { stripe_account_id: string | null }[] = await testApp.dataSource.query(
+      'SELECT stripe_account_id FROM mechanic_profiles WHERE id = $1',
+      [parties.mechanic.profileId],
+    );
+    expect(profile.stripe_account_id).toBeNull();
+    await waitForIdleQueue(testApp.dataSource, CLOSE_CONNECT_ACCOUNT_QUEUE, 30_000);
+    expect(fake.calls(/DELETE \/v1\/accounts\/acct_test_fixture/).map((c) => c.status)).toEqual([
+      500, 500, 500, 200,
+    ]);
+    expect(fake.objects.retrieveAccount('acct_test_fixture')).toMatchObject({ status: 404 });
+  }, 40_000);
 
   it('step 2: an active booking refuses the deletion (409) and leaves the pending ones pending', async () => {
     const parties = await createBookingParties(testApp.dataSource);

@@ -6,19 +6,23 @@ import {
   sanitiseForCsv,
 } from '../../identity/domain/personal-data';
 import { type UserEntity } from '../../identity/persistence/user.entity';
+import { ConnectAccountClosures } from '../../payments/connect/connect-account-closures';
 import { AvailabilityEntity } from './availability.entity';
 import { DiplomaEntity } from './diploma.entity';
 import { MechanicProfileEntity } from './mechanic-profile.entity';
 
 /**
  * GDPR for mechanics (identity §2.1-14 step 4, §2.1-15). Erasure deactivates the profile, drops its
- * documents and photo, its diplomas and its free slots; booked slots stay, because bookings (their
- * history, payouts, disputes) reference them, and account deletion is refused while one is active.
+ * documents and photo, its diplomas and its free slots, and closes its Stripe Connect account after
+ * the deletion commits; booked slots stay, because bookings (their history, payouts, disputes)
+ * reference them, and account deletion is refused while one is active.
  */
 @Injectable()
 @OwnsPersonalData()
 export class MechanicPersonalData implements PersonalDataOwner {
   readonly tables = ['mechanic_profiles', 'availabilities', 'diplomas'];
+
+  constructor(private readonly connectAccounts: ConnectAccountClosures) {}
 
   async erase(manager: EntityManager, user: UserEntity): Promise<void> {
     const profile = await manager.getRepository(MechanicProfileEntity).findOne({
@@ -26,8 +30,12 @@ export class MechanicPersonalData implements PersonalDataOwner {
       lock: { mode: 'pessimistic_write' },
     });
     if (!profile) return;
+    if (profile.stripeAccountId) {
+      await this.connectAccounts.schedule(manager, profile.stripeAccountId, profile.id);
+    }
     await manager.update(MechanicProfileEntity, profile.id, {
       isActive: false,
+      stripeAccountId: null,
       identityDocumentUrl: null,
       selfieWithIdUrl: null,
       cvUrl: null,

@@ -10,7 +10,8 @@ export type StripeOperation =
   | 'create_connect_account'
   | 'retrieve_connect_account'
   | 'create_account_link'
-  | 'create_login_link';
+  | 'create_login_link'
+  | 'delete_connect_account';
 
 /**
  * What the gateway logs a failure against (H-022: the full error goes to the logs with the booking
@@ -81,6 +82,8 @@ export type ConnectAccountState =
 
 export type LinkOutcome = { readonly status: 'created'; readonly url: string } | PaymentFailure;
 
+export type AccountDeletionOutcome = { readonly status: 'deleted' } | PaymentFailure;
+
 /**
  * Every money movement and Connect call of the service goes through this port (bookings-payments
  * §4). Methods never throw for a payment-provider problem: they return a typed outcome, and money
@@ -120,6 +123,12 @@ export abstract class PaymentGateway {
   abstract onboardingLink(accountId: string, reference: PaymentReference): Promise<LinkOutcome>;
 
   abstract dashboardLink(accountId: string, reference: PaymentReference): Promise<LinkOutcome>;
+
+  /** Closes a mechanic's Connect account (account deletion, identity §2.1-14 step 4). */
+  abstract deleteConnectAccount(
+    accountId: string,
+    reference: PaymentReference,
+  ): Promise<AccountDeletionOutcome>;
 }
 
 export function isPaymentFailure(outcome: { status: string }): outcome is PaymentFailure {

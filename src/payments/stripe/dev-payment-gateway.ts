@@ -6,6 +6,7 @@ import {
   type ConnectAccountOutcome,
   type ConnectAccountState,
   type FullCancelOutcome,
+  type AccountDeletionOutcome,
   type LinkOutcome,
   type PartialRefundOutcome,
   PaymentGateway,
@@ -87,6 +88,10 @@ export class DevPaymentGateway extends PaymentGateway {
 
   async dashboardLink(): Promise<LinkOutcome> {
     return { status: 'created', url: DEV_DASHBOARD_URL };
+  }
+
+  async deleteConnectAccount(): Promise<AccountDeletionOutcome> {
+    return { status: 'deleted' };
   }
 
   private intent(paymentIntentId: string): DevIntent {

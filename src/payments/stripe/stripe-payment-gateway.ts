@@ -11,6 +11,7 @@ import {
   type FullCancelOutcome,
   isDevelopmentObjectId,
   isPaymentFailure,
+  type AccountDeletionOutcome,
   type LinkOutcome,
   type PartialRefundOutcome,
   type PaymentFailure,
@@ -229,6 +230,14 @@ export class StripePaymentGateway extends PaymentGateway {
     return this.call('create_login_link', reference, async () => {
       const link = await this.stripe.accounts.createLoginLink(accountId);
       return { status: 'created', url: link.url };
+    });
+  }
+
+  deleteConnectAccount(accountId: string, reference: PaymentReference): Promise<AccountDeletionOutcome> {
+    if (isDevelopmentObjectId(accountId)) return this.development.deleteConnectAccount(accountId, reference);
+    return this.call('delete_connect_account', reference, async () => {
+      await this.stripe.accounts.del(accountId);
+      return { status: 'deleted' };
     });
   }
 
