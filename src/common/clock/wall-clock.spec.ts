@@ -1,4 +1,4 @@
-import { wallClock } from './wall-clock';
+import { instantOfWallClock, wallClock } from './wall-clock';
 
 describe('wallClock (N23, D3)', () => {
   it('N23: reads an instant in the zone of the slots, across midnight and daylight saving time', () => {
@@ -16,5 +16,22 @@ describe('wallClock (N23, D3)', () => {
       date: '2026-07-01',
       time: '22:15:09',
     });
+  });
+
+  it('D3: instantOfWallClock is its inverse, in winter, in summer and across the change of offset', () => {
+    expect(instantOfWallClock('2026-03-03', '10:00', 'Europe/Paris').toISOString()).toBe(
+      '2026-03-03T09:00:00.000Z',
+    );
+    expect(instantOfWallClock('2026-07-02', '00:15:09', 'Europe/Paris').toISOString()).toBe(
+      '2026-07-01T22:15:09.000Z',
+    );
+    // 2026-03-29: Paris moves from UTC+1 to UTC+2 at 02:00 local time.
+    expect(instantOfWallClock('2026-03-29', '01:30', 'Europe/Paris').toISOString()).toBe(
+      '2026-03-29T00:30:00.000Z',
+    );
+    expect(instantOfWallClock('2026-03-29', '03:30', 'Europe/Paris').toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    expect(instantOfWallClock('2026-03-03', '10:00', 'UTC').toISOString()).toBe('2026-03-03T10:00:00.000Z');
   });
 });

@@ -31,3 +31,18 @@ export function wallClock(instant: Date, timeZone: string): WallClockReading {
     time: `${parts.hour}:${parts.minute}:${parts.second}`,
   };
 }
+
+/**
+ * The instant a wall clock in `timeZone` shows `date` `time` (`HH:MM` or `HH:MM:SS`): the inverse of
+ * `wallClock`, for "slot start − now" (D3). Within a daylight-saving gap the later offset wins.
+ */
+export function instantOfWallClock(date: string, time: string, timeZone: string): Date {
+  const asUtc = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);
+  const offsetAt = (instant: number) => {
+    const read = wallClock(new Date(instant), timeZone);
+    return Date.parse(`${read.date}T${read.time}Z`) - instant;
+  };
+  // Two passes: the offset at the first guess may differ from the one at the answer across a change.
+  const guess = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(guess));
+}
