@@ -60,3 +60,36 @@ export async function createBookingParties(
   const slotId = await createSlot(dataSource, mechanic.profileId, { date, isBooked: true });
   return { buyer, mechanic, slotId };
 }
+
+/** A POST /bookings body for `availabilityId` of the mechanic profile: a 2019 Peugeot 308 met in Toulouse. */
+export function bookingRequest(
+  mechanicProfileId: string,
+  availabilityId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    mechanic_id: mechanicProfileId,
+    availability_id: availabilityId,
+    vehicle_type: 'car',
+    vehicle_brand: 'Peugeot',
+    vehicle_model: '308',
+    vehicle_year: 2019,
+    meeting_address: '2 rue Alsace-Lorraine, Toulouse',
+    meeting_lat: 43.61,
+    meeting_lng: 1.45,
+    ...overrides,
+  };
+}
+
+/** Gives the mechanic a Connect account (unique per profile), so that it can be booked (§3.1-8). */
+export async function attachStripeAccount(
+  dataSource: DataSource,
+  mechanicProfileId: string,
+  accountId = `acct_test_${mechanicProfileId.replace(/-/g, '').slice(0, 16)}`,
+): Promise<string> {
+  await dataSource.query('UPDATE mechanic_profiles SET stripe_account_id = $2 WHERE id = $1', [
+    mechanicProfileId,
+    accountId,
+  ]);
+  return accountId;
+}

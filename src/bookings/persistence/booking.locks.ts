@@ -105,34 +105,38 @@ export async function recordTransition(
   return Object.assign(booking, changes);
 }
 
-/** Everything a new booking row holds besides what the machine and the database fill in. */
-export type NewBooking = Omit<
-  BookingEntity,
-  | 'id'
-  | 'status'
-  | 'createdAt'
-  | 'updatedAt'
-  | 'paymentAuthorizedAt'
-  | 'checkInCode'
-  | 'checkInCodeAttempts'
-  | 'checkInCodeGeneratedAt'
-  | 'checkInAt'
-  | 'checkOutAt'
-  | 'paymentReleasedAt'
-  | 'releaseDueAt'
-  | 'confirmedAt'
-  | 'cancelledAt'
-  | 'refuseReason'
-  | 'proposedTime'
-  | 'cancelledBy'
-  | 'refundPercentage'
-  | 'refundAmount'
-  | 'reminder24hSent'
-  | 'reminder2hSent'
-  | 'mechanicLat'
-  | 'mechanicLng'
-  | 'mechanicLocationUpdatedAt'
->;
+/**
+ * Everything a new booking row holds besides what the machine and the database fill in. The id may
+ * be chosen by the caller (creation names the booking in its PaymentIntent logs before the insert).
+ */
+export type NewBooking = Partial<Pick<BookingEntity, 'id'>> &
+  Omit<
+    BookingEntity,
+    | 'id'
+    | 'status'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'paymentAuthorizedAt'
+    | 'checkInCode'
+    | 'checkInCodeAttempts'
+    | 'checkInCodeGeneratedAt'
+    | 'checkInAt'
+    | 'checkOutAt'
+    | 'paymentReleasedAt'
+    | 'releaseDueAt'
+    | 'confirmedAt'
+    | 'cancelledAt'
+    | 'refuseReason'
+    | 'proposedTime'
+    | 'cancelledBy'
+    | 'refundPercentage'
+    | 'refundAmount'
+    | 'reminder24hSent'
+    | 'reminder2hSent'
+    | 'mechanicLat'
+    | 'mechanicLng'
+    | 'mechanicLocationUpdatedAt'
+  >;
 
 /** T1: inserts the booking in the machine's initial state with its first transition row. */
 export async function recordCreation(

@@ -61,6 +61,20 @@ export type DomainErrorCode =
   | 'refund_exceeds_price'
   | 'booking_not_due'
   | 'active_bookings'
+  // bookings: creation (§3.1) and tracking (§3.12, §3.13)
+  | 'slot_being_booked'
+  | 'invalid_slot_start_time'
+  | 'booking_too_soon'
+  | 'booking_too_far_ahead'
+  | 'slot_outside_window'
+  | 'cannot_book_self'
+  | 'mechanic_not_bookable'
+  | 'slot_not_owned'
+  | 'service_not_offered'
+  | 'beyond_radius'
+  | 'mechanic_payments_not_ready'
+  | 'tracking_unavailable'
+  | 'location_not_available'
   // payments
   | 'payment_failed'
   | 'payment_provider_error'
@@ -128,6 +142,19 @@ export const DOMAIN_ERROR_STATUS = {
   refund_exceeds_price: 400,
   booking_not_due: 409,
   active_bookings: 409,
+  slot_being_booked: 409,
+  invalid_slot_start_time: 422,
+  booking_too_soon: 400,
+  booking_too_far_ahead: 400,
+  slot_outside_window: 400,
+  cannot_book_self: 400,
+  mechanic_not_bookable: 400,
+  slot_not_owned: 400,
+  service_not_offered: 400,
+  beyond_radius: 400,
+  mechanic_payments_not_ready: 400,
+  tracking_unavailable: 400,
+  location_not_available: 404,
   payment_failed: 500,
   payment_provider_error: 500,
   stripe_account_exists: 409,

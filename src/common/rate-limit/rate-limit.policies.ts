@@ -42,6 +42,11 @@ export const RATE_LIMIT_POLICIES = {
   stripe_webhook: same(perMinute(100)),
   /** bookings-payments §3.0: accept, refuse and cancel. */
   booking_decision: same(perMinute(10)),
+  /** bookings-payments §3.0: creating, reading and tracking bookings. */
+  booking_create: same(perMinute(5)),
+  booking_read: same(perMinute(60)),
+  location_update: same(perMinute(60)),
+  location_read: same(perMinute(120)),
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
