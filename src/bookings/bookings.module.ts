@@ -4,27 +4,39 @@ import { PaymentsModule } from '../payments/payments.module';
 import { AcceptBookingHandler } from './commands/accept-booking/accept-booking.handler';
 import { CancelBookingHandler } from './commands/cancel-booking/cancel-booking.handler';
 import { AccountBookingsCloser } from './commands/close-account-bookings/account-bookings-closer';
+import { CreateBookingHandler } from './commands/create-booking/create-booking.handler';
 import { RefuseBookingHandler } from './commands/refuse-booking/refuse-booking.handler';
 import { BookingPayments } from './commands/transitions/booking-payments';
 import { BookingTransitionRunner } from './commands/transitions/booking-transition.runner';
+import { UpdateLocationHandler } from './commands/update-location/update-location.handler';
 import { BookingDecisionsController } from './http/booking-decisions.controller';
+import { BookingsController } from './http/bookings.controller';
 import { BookingEntity } from './persistence/booking.entity';
 import { BookingTransitionEntity } from './persistence/booking-transition.entity';
 import { BookingsPersonalData } from './persistence/bookings.personal-data';
+import { GetBookingHandler } from './queries/get-booking/get-booking.handler';
+import { GetLocationHandler } from './queries/get-location/get-location.handler';
+import { ListMyBookingsHandler } from './queries/list-my-bookings/list-my-bookings.handler';
 import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/mechanic-booking-stats.handler';
 import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.handler';
 
 /**
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
- * the locking helpers (persistence/booking.locks.ts), and the transitions that carry out its
- * decisions: accept, refuse, cancel, the PaymentIntent webhooks and the account-deletion closures.
+ * the locking helpers (persistence/booking.locks.ts), creation and the reads, and the transitions
+ * that carry out the machine's decisions: accept, refuse, cancel, the PaymentIntent webhooks and
+ * the account-deletion closures.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([BookingEntity, BookingTransitionEntity]), PaymentsModule],
-  controllers: [BookingDecisionsController],
+  controllers: [BookingsController, BookingDecisionsController],
   providers: [
     BookingsPersonalData,
     MechanicBookingStatsHandler,
+    CreateBookingHandler,
+    ListMyBookingsHandler,
+    GetBookingHandler,
+    UpdateLocationHandler,
+    GetLocationHandler,
     BookingPayments,
     BookingTransitionRunner,
     AcceptBookingHandler,
