@@ -515,6 +515,21 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       expect((await slotsOf(mechanic.profileId))[0].is_booked).toBe(false);
     });
 
+    it('§3.0: 5 bookings a minute per client address, then 429 {"error"}; refused requests spend nothing', async () => {
+      const mechanic = await bookableMechanic();
+      const ip = newIp();
+      const attempt = (body: Record<string, unknown>) =>
+        testApp.http.post('/bookings').set('X-Forwarded-For', ip).set(bearer(buyer.token)).send(body);
+      const unknownSlot = bookingRequest(mechanic.profileId, '00000000-0000-4000-8000-000000000000');
+      expect((await attempt({ ...unknownSlot, vehicle_year: 1900 })).status).toBe(422);
+      for (let i = 0; i < 5; i++) expect((await attempt(unknownSlot)).status).toBe(404);
+      const limited = await attempt(unknownSlot);
+      expect({ status: limited.status, body: limited.body }).toEqual({
+        status: 429,
+        body: { error: 'Rate limit exceeded: 5 per 1 minute' },
+      });
+    });
+
     it.each<[string, Record<string, unknown>, string]>([
       ['vehicle_year before 1950', { vehicle_year: 1949 }, 'vehicle_year'],
       ['vehicle_year after next year', { vehicle_year: new Date().getUTCFullYear() + 2 }, 'vehicle_year'],

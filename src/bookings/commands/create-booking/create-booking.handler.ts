@@ -19,7 +19,7 @@ import { isPaymentFailure, PaymentGateway } from '../../../payments/domain/payme
 import { type BookingActor, type BookingFacts, DEFAULT_BOOKING_RULES } from '../../domain/booking-events';
 import { refusalError } from '../../domain/booking-refusals';
 import { decide } from '../../domain/booking.machine';
-import { priceBooking } from '../../domain/pricing';
+import { priceBooking, type Tariff } from '../../domain/pricing';
 import { bookingView } from '../../http/booking.views';
 import { BookingEntity } from '../../persistence/booking.entity';
 import { recordCreation } from '../../persistence/booking.locks';
@@ -95,12 +95,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
     });
     const price = priceBooking(
       { distanceKm, freeZoneKm: mechanic.freeZoneKm, obdRequested },
-      {
-        baseInspectionPrice: this.config.BASE_INSPECTION_PRICE,
-        obdSupplement: this.config.OBD_SUPPLEMENT,
-        commissionRate: this.config.PLATFORM_COMMISSION_RATE,
-        travelFeePerKm: this.config.TRAVEL_FEE_PER_KM,
-      },
+      tariffOf(this.config),
     );
 
     const actor: BookingActor = { role: 'buyer', userId: buyer.id, emailVerified: buyer.emailVerified };
@@ -201,5 +196,14 @@ function newBookingFacts(buyerId: string, mechanicProfileId: string, totalPrice:
     hasDispute: false,
     disputeReason: null,
     rules: DEFAULT_BOOKING_RULES,
+  };
+}
+
+function tariffOf(config: AppConfig): Tariff {
+  return {
+    baseInspectionPrice: config.BASE_INSPECTION_PRICE,
+    obdSupplement: config.OBD_SUPPLEMENT,
+    commissionRate: config.PLATFORM_COMMISSION_RATE,
+    travelFeePerKm: config.TRAVEL_FEE_PER_KM,
   };
 }
