@@ -639,12 +639,13 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       },
     );
 
-    it('BOOK-18 I-9: the PaymentIntent is cancelled (key cancel_{pi}) when the booking cannot be stored', async () => {
-      const { mechanic, slotId } = await mechanicWithSlot();
-      // Another booking already holds the PaymentIntent the fake is about to hand out.
-      const taken = await fake
-        .client()
-        .paymentIntents.create({ amount: 4000, currency: 'eur', capture_method: 'manual' });
+    /** BOOK-18's fault: another booking already holds the PaymentIntent the fake hands out next. */
+    async function collidingPaymentIntent(): Promise<string> {
+      const taken = await fake.client().paymentIntents.create({
+        amount: 4000,
+        currency: 'eur',
+        capture_method: 'manual',
+      });
       const other = await mechanicWithSlot({ start: '15:00:00', end: '15:30:00' });
       const first = await book(bookingRequest(other.mechanic.profileId, other.slotId));
       await testApp.dataSource.query('UPDATE bookings SET stripe_payment_intent_id = $2 WHERE id = $1', [
@@ -655,6 +656,12 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       jest
         .spyOn(fake.objects, 'createPaymentIntent')
         .mockImplementationOnce(() => ok(fake.objects.paymentIntents.get(taken.id)!));
+      return taken.id;
+    }
+
+    it('BOOK-18 I-9: the PaymentIntent is cancelled (key cancel_{pi}) when the booking cannot be stored', async () => {
+      const { mechanic, slotId } = await mechanicWithSlot();
+      const taken = await collidingPaymentIntent();
 
       const response = await book(bookingRequest(mechanic.profileId, slotId));
 
@@ -662,12 +669,57 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       expect(response.body.detail).toBe('Internal server error');
       expect(fake.calls().map((call) => `${call.method} ${call.path}`)).toEqual([
         'POST /v1/payment_intents',
-        `GET /v1/payment_intents/${taken.id}`,
-        `POST /v1/payment_intents/${taken.id}/cancel`,
+        `GET /v1/payment_intents/${taken}`,
+        `POST /v1/payment_intents/${taken}/cancel`,
       ]);
-      expect(fake.calls(/cancel$/)[0].idempotencyKey).toBe(`cancel_${taken.id}`);
+      expect(fake.calls(/cancel$/)[0].idempotencyKey).toBe(`cancel_${taken}`);
       expect(await bookingsOf(mechanic.profileId)).toEqual([]);
       expect((await slotsOf(mechanic.profileId))[0].is_booked).toBe(false);
+    });
+
+    it('H-006/H-007: a lock held elsewhere past the lock timeout is a 409, never a 500, and the PaymentIntent is released', async () => {
+      const { mechanic, slotId } = await mechanicWithSlot();
+      // Another transaction holds the mechanic's profile (e.g. an onboarding): the booking's foreign
+      // key check on it waits for the lock.
+      const runner = testApp.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query('SELECT id FROM mechanic_profiles WHERE id = $1 FOR UPDATE', [mechanic.profileId]);
+        expectDomainError(
+          await book(bookingRequest(mechanic.profileId, slotId)),
+          409,
+          'This slot is currently being booked by another user. Please try again.',
+          'slot_being_booked',
+        );
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      expect(fake.calls(/^POST \/v1\/payment_intents$/)).toHaveLength(1);
+      const cancels = fake.calls(/cancel$/);
+      expect(cancels).toHaveLength(1);
+      const intentId = cancels[0].path.split('/')[3];
+      expect(cancels[0].idempotencyKey).toBe(`cancel_${intentId}`);
+      expect(fake.objects.paymentIntents.get(intentId)?.status).toBe('canceled');
+      expect((await slotsOf(mechanic.profileId))[0].is_booked).toBe(false);
+    });
+
+    it('I-9: a compensation that fails too is logged with the PaymentIntent, and the answer stays the same', async () => {
+      const { mechanic, slotId } = await mechanicWithSlot();
+      const taken = await collidingPaymentIntent();
+      fake.failNext(10, { kind: 'http_500' }, { path: /\/cancel$/ });
+
+      const response = await book(bookingRequest(mechanic.profileId, slotId));
+
+      expect({ status: response.status, detail: response.body.detail }).toEqual({
+        status: 500,
+        detail: 'Internal server error',
+      });
+      expect(testApp.logs.records()).toContainEqual(
+        expect.objectContaining({ event: 'booking_authorization_not_released', payment_intent_id: taken }),
+      );
+      expect(await bookingsOf(mechanic.profileId)).toEqual([]);
     });
   });
 });

@@ -1,6 +1,4 @@
 import { type EntityManager } from 'typeorm';
-import { DomainError } from '../../../common/errors/domain-error';
-import { PG_ERROR, pgErrorCode } from '../../../database/pg-errors';
 import {
   bufferActions,
   bufferZone,
@@ -36,36 +34,36 @@ const DAY_SECONDS = 24 * 3600;
  */
 
 /**
- * §3.1-1/2: the window, locked `FOR UPDATE NOWAIT`. Another booking holding it is a lost race: 409
+ * How long a statement of the creation may wait for a row lock (the exclusion check of a split piece
+ * against a concurrent slot edit) before the request gives up with the 409 below.
+ */
+const CREATION_LOCK_TIMEOUT = '3000ms';
+
+export const SLOT_BUSY_MESSAGE = 'This slot is currently being booked by another user. Please try again.';
+
+/**
+ * §3.1-1/2: the window, locked `FOR UPDATE NOWAIT`: another booking holding it is a lost race, a 409
  * at once rather than a wait (I-1). Null when the slot does not exist (any more: a split deletes it).
+ * The rest of the transaction waits at most CREATION_LOCK_TIMEOUT for any other lock, and the
+ * handler answers a lock timeout (55P03, which NOWAIT raises too) with the same 409, never a 500.
  */
 export async function lockWindow(
   manager: EntityManager,
   availabilityId: string,
 ): Promise<BookingWindow | null> {
-  let rows: {
+  await manager.query("SELECT set_config('lock_timeout', $1, true)", [CREATION_LOCK_TIMEOUT]);
+  const rows: {
     id: string;
     mechanic_id: string;
     date: string;
     start_time: string;
     end_time: string;
     is_booked: boolean;
-  }[];
-  try {
-    rows = await manager.query(
-      `SELECT id, mechanic_id, date::text AS date, start_time::text AS start_time, end_time::text AS end_time, is_booked
-         FROM availabilities WHERE id = $1 FOR UPDATE NOWAIT`,
-      [availabilityId],
-    );
-  } catch (error) {
-    if (pgErrorCode(error) === PG_ERROR.lockNotAvailable) {
-      throw new DomainError(
-        'slot_being_booked',
-        'This slot is currently being booked by another user. Please try again.',
-      );
-    }
-    throw error;
-  }
+  }[] = await manager.query(
+    `SELECT id, mechanic_id, date::text AS date, start_time::text AS start_time, end_time::text AS end_time, is_booked
+       FROM availabilities WHERE id = $1 FOR UPDATE NOWAIT`,
+    [availabilityId],
+  );
   const [row] = rows;
   if (!row) return null;
   return {

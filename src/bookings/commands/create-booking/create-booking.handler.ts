@@ -9,6 +9,7 @@ import { Clock } from '../../../common/clock/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { APP_CONFIG } from '../../../config/config.module';
 import { type AppConfig } from '../../../config/load-config';
+import { PG_ERROR, pgErrorCode } from '../../../database/pg-errors';
 import { inTransaction } from '../../../database/transactions';
 import { NOTIFICATIONS } from '../../../notifications/domain/notification-catalogue';
 import { NotificationService } from '../../../notifications/domain/notification.service';
@@ -24,7 +25,7 @@ import { bookingView } from '../../http/booking.views';
 import { BookingEntity } from '../../persistence/booking.entity';
 import { recordCreation } from '../../persistence/booking.locks';
 import { checkBookable, loadBookableMechanic } from './bookable-mechanic';
-import { consumeSlot, lockWindow } from './booking-slot';
+import { consumeSlot, lockWindow, SLOT_BUSY_MESSAGE } from './booking-slot';
 import { CreateBookingCommand, type CreatedBooking } from './create-booking.command';
 import { planBookedSlot } from './booked-slot-plan';
 
@@ -64,6 +65,8 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
       return result;
     } catch (error) {
       await this.compensate(uncommitted, bookingId);
+      if (pgErrorCode(error) === PG_ERROR.lockNotAvailable)
+        throw new DomainError('slot_being_booked', SLOT_BUSY_MESSAGE);
       throw error;
     }
   }
@@ -161,15 +164,15 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
     return { booking: bookingView(booking, 'buyer'), client_secret: authorization.clientSecret };
   }
 
+  /** Best effort (§3.1-9): a failure is logged and never hides the error that made the attempt fail. */
   private async compensate(paymentIntentIds: readonly string[], bookingId: string): Promise<void> {
     for (const paymentIntentId of paymentIntentIds) {
-      const outcome = await this.gateway.cancelOrRefundInFull(
-        paymentIntentId,
-        IdempotencyKeys.compensation(paymentIntentId),
-        { bookingId },
-      );
+      const released = await this.gateway
+        .cancelOrRefundInFull(paymentIntentId, IdempotencyKeys.compensation(paymentIntentId), { bookingId })
+        .then((outcome) => !isPaymentFailure(outcome))
+        .catch(() => false);
       // The gateway logged the provider's error; this says which authorisation is left open.
-      if (isPaymentFailure(outcome)) {
+      if (!released) {
         this.logger.error({
           event: 'booking_authorization_not_released',
           booking_id: bookingId,
@@ -180,7 +183,6 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
   }
 }
 
-/** The facts of a booking about to exist: only who it is for and its price matter to `create`. */
 function newBookingFacts(buyerId: string, mechanicProfileId: string, totalPrice: string): BookingFacts {
   return {
     buyerId,
