@@ -13,7 +13,8 @@ import { type UserEntity } from '../../identity/persistence/user.entity';
 import { AcceptBookingCommand } from '../commands/accept-booking/accept-booking.command';
 import { CancelBookingCommand } from '../commands/cancel-booking/cancel-booking.command';
 import { RefuseBookingCommand } from '../commands/refuse-booking/refuse-booking.command';
-import { BookingIdParams, RefuseBookingRequest } from './booking-decisions.requests';
+import { RefuseBookingRequest } from './booking-decisions.requests';
+import { BookingIdParam } from './booking-requests';
 
 /** bookings-payments §3.2–§3.4: the decisions on a booking, each a command under the row lock. */
 @ApiTags('bookings')
@@ -27,7 +28,7 @@ export class BookingDecisionsController {
   accept(
     @CurrentUser() user: UserEntity,
     @CurrentMechanic() mechanic: MechanicAccountState,
-    @Param() params: BookingIdParams,
+    @Param() params: BookingIdParam,
   ) {
     return this.commands.execute(new AcceptBookingCommand(params.booking_id, user.id, mechanic.profileId));
   }
@@ -38,7 +39,7 @@ export class BookingDecisionsController {
   refuse(
     @CurrentUser() user: UserEntity,
     @CurrentMechanic() mechanic: MechanicAccountState,
-    @Param() params: BookingIdParams,
+    @Param() params: BookingIdParam,
     @Body() body: RefuseBookingRequest,
   ) {
     return this.commands.execute(
@@ -56,7 +57,7 @@ export class BookingDecisionsController {
   @Patch(':booking_id/cancel')
   @Authenticated()
   @RateLimit('booking_decision')
-  cancel(@CurrentUser() user: UserEntity, @Param() params: BookingIdParams) {
+  cancel(@CurrentUser() user: UserEntity, @Param() params: BookingIdParam) {
     return this.commands.execute(
       new CancelBookingCommand(params.booking_id, {
         id: user.id,

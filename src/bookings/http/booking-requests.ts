@@ -94,6 +94,7 @@ export class CreateBookingRequest {
   slot_start_time?: string | null;
 }
 
+/** A `{booking_id}` that is not a UUID is a 422 (§0.2), before any lookup. */
 export class BookingIdParam {
   @IsUUID()
   booking_id!: string;
