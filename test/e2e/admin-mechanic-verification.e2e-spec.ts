@@ -46,7 +46,7 @@ describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () =
       'SELECT action, admin_user_id, target_user_id, detail FROM audit_logs ORDER BY created_at',
     );
 
-  it('ADM-01 (verification endpoints): buyers and mechanics get 403, no token 401/403', async () => {
+  it('ADM-01 (verification endpoints), AUTH-25(c): buyers and mechanics get 403 "Admin access required", no token 401/403', async () => {
     const buyer = forgeToken({ sub: (await createUser(testApp.dataSource)).id });
     const mechanic = await createMechanic(testApp.dataSource);
     for (const token of [buyer, mechanic.token]) {

@@ -497,7 +497,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
   });
 
   describe('who may book, and the request schema', () => {
-    it('BOOK-10: an unverified buyer → 403; a mechanic → 403 "Only buyers…"', async () => {
+    it('BOOK-10, AUTH-25(a): an unverified buyer → 403; a mechanic → 403 "Only buyers…"', async () => {
       const { mechanic, slotId } = await mechanicWithSlot();
       const unverified = await createUser(testApp.dataSource, { isVerified: false });
       expectDomainError(
