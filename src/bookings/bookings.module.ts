@@ -2,15 +2,19 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PaymentsModule } from '../payments/payments.module';
 import { AcceptBookingHandler } from './commands/accept-booking/accept-booking.handler';
+import { CheckInCodes } from './commands/check-in/check-in-codes';
+import { CheckInHandler } from './commands/check-in/check-in.handler';
 import { CancelBookingHandler } from './commands/cancel-booking/cancel-booking.handler';
 import { AccountBookingsCloser } from './commands/close-account-bookings/account-bookings-closer';
 import { CreateBookingHandler } from './commands/create-booking/create-booking.handler';
+import { EnterCodeHandler } from './commands/enter-code/enter-code.handler';
 import { RefuseBookingHandler } from './commands/refuse-booking/refuse-booking.handler';
 import { BookingPayments } from './commands/transitions/booking-payments';
 import { BookingTransitionRunner } from './commands/transitions/booking-transition.runner';
 import { UpdateLocationHandler } from './commands/update-location/update-location.handler';
 import { BookingDecisionsController } from './http/booking-decisions.controller';
 import { BookingsController } from './http/bookings.controller';
+import { InspectionDayController } from './http/inspection-day.controller';
 import { BookingEntity } from './persistence/booking.entity';
 import { BookingTransitionEntity } from './persistence/booking-transition.entity';
 import { BookingsPersonalData } from './persistence/bookings.personal-data';
@@ -23,12 +27,12 @@ import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.han
 /**
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
  * the locking helpers (persistence/booking.locks.ts), creation and the reads, and the transitions
- * that carry out the machine's decisions: accept, refuse, cancel, the PaymentIntent webhooks and
- * the account-deletion closures.
+ * that carry out the machine's decisions: accept, refuse, cancel, check-in and enter-code, the
+ * PaymentIntent webhooks and the account-deletion closures.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([BookingEntity, BookingTransitionEntity]), PaymentsModule],
-  controllers: [BookingsController, BookingDecisionsController],
+  controllers: [BookingsController, BookingDecisionsController, InspectionDayController],
   providers: [
     BookingsPersonalData,
     MechanicBookingStatsHandler,
@@ -42,6 +46,9 @@ import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.han
     AcceptBookingHandler,
     RefuseBookingHandler,
     CancelBookingHandler,
+    CheckInCodes,
+    CheckInHandler,
+    EnterCodeHandler,
     AccountBookingsCloser,
     PaymentIntentEventsHandler,
   ],

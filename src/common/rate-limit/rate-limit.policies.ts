@@ -40,8 +40,10 @@ export const RATE_LIMIT_POLICIES = {
   stripe_onboarding: same({ limit: 10, per: 'hour' }),
   stripe_dashboard: same(perMinute(30)),
   stripe_webhook: same(perMinute(100)),
-  /** bookings-payments §3.0: accept, refuse and cancel. */
+  /** bookings-payments §3.0: accept, refuse, cancel and check-in. */
   booking_decision: same(perMinute(10)),
+  /** bookings-payments §3.6 `CODE_ENTRY`: enter-code, on top of the 5 attempts per code (I-8). */
+  code_entry: { dev: perMinute(10), prod: perMinute(3) },
   /** bookings-payments §3.0: creating, reading and tracking bookings. */
   booking_create: same(perMinute(5)),
   booking_read: same(perMinute(60)),

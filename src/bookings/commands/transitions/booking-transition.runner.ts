@@ -16,6 +16,7 @@ import { type BookingEntity } from '../../persistence/booking.entity';
 import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts';
 import { recordTransition } from '../../persistence/booking.locks';
 import { releaseSlot } from '../../persistence/slot-release';
+import { CheckInCodes } from '../check-in/check-in-codes';
 import { BookingPayments, type Settlement } from './booking-payments';
 
 export interface AppliedTransition {
@@ -24,6 +25,8 @@ export interface AppliedTransition {
   readonly booking: BookingEntity;
   readonly decision: BookingDecision;
   readonly settlement: Settlement;
+  /** `issueCheckInCode`: the plain code, for the buyer's response only; the row holds its HMAC. */
+  readonly checkInCode: string | null;
 }
 
 /**
@@ -39,6 +42,7 @@ export class BookingTransitionRunner {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly payments: BookingPayments,
+    private readonly checkInCodes: CheckInCodes,
     private readonly notifications: NotificationService,
     @InjectMetric(METRIC.bookingsCancelled) private readonly cancelled: Counter<string>,
     @InjectMetric(METRIC.bookingsCompleted) private readonly completed: Counter<string>,
@@ -64,9 +68,15 @@ export class BookingTransitionRunner {
     if (!decided.ok) return decided;
     const settlement = await this.payments.settle(manager, booking, decided);
     const decision = recordedMoney(decided, settlement, booking.totalPrice);
-    const recorded = await recordTransition(manager, booking, decision, event.actor, { at });
+    // T8/T8b: the new code's columns are written with the status, so the old code stops working
+    // in the same update that issues the new one (N13.7).
+    const issued = decision.effects.includes('issueCheckInCode') ? this.checkInCodes.issue() : null;
+    const set = issued
+      ? { checkInCode: issued.hash, checkInCodeAttempts: 0, checkInCodeGeneratedAt: at }
+      : undefined;
+    const recorded = await recordTransition(manager, booking, decision, event.actor, { at, set });
     for (const effect of decision.effects) await this.carryOut(manager, effect, recorded, decision);
-    return { ok: true, booking: recorded, decision, settlement };
+    return { ok: true, booking: recorded, decision, settlement, checkInCode: issued?.code ?? null };
   }
 
   /** After commit only (M-030): never count what may still roll back. */
@@ -122,8 +132,8 @@ export class BookingTransitionRunner {
         return;
       }
       default:
-        // Payments were settled before the record; recordTransition clears the GPS; metrics wait for
-        // the commit. Any other effect belongs to a transition this runner does not carry out yet.
+        // Payments were settled before the record; recordTransition clears the GPS and writes the
+        // check-in code issued in apply(); metrics wait for the commit. Any other effect belongs to a transition this runner does not carry out yet.
         if (!HANDLED_ELSEWHERE.has(effect))
           throw new Error(`Effect ${effect} is not carried out by this runner`);
     }
@@ -136,6 +146,7 @@ const HANDLED_ELSEWHERE = new Set<BookingEffect>([
   'captureForMechanic',
   'cancelPaymentBestEffort',
   'clearMechanicLocation',
+  'issueCheckInCode',
   'countBookingCancelled',
   'countBookingCompleted',
   'countPaymentCaptured',

@@ -1,0 +1,287 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../support/app';
+import { type BookingStatus } from '../../src/bookings/domain/booking-status';
+import { type BookingColumns, createBookingParties, type BookingParties } from '../support/booking-factories';
+import { insertPaidBooking, moveSlotTo } from '../support/booking-payments';
+import { FixedClock } from '../support/clock';
+import { testConfig } from '../support/config';
+import { createTestDatabase } from '../support/database';
+import { FakeStripe } from '../support/fake-stripe/fake-stripe';
+import { bearer, createUser, forgeToken } from '../support/factories';
+import { expectDomainError, newIp } from '../support/http';
+
+const INCORRECT = ['Incorrect code.', 'check_in_code_incorrect'] as const;
+const EXHAUSTED = [
+  'Too many failed attempts. Please ask the buyer to generate a new code.',
+  'check_in_attempts_exhausted',
+] as const;
+
+describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5, §3.6, §12.4)', () => {
+  const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
+  const config = testConfig();
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fake: FakeStripe;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fake = await new FakeStripe().start();
+    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
+  });
+
+  beforeEach(() => clock.set('2026-03-02T09:00:00Z'));
+
+  afterAll(async () => {
+    await testApp?.close();
+    await fake?.stop();
+    await db?.drop();
+  });
+
+  const patch = (path: string, token: string, body: object) =>
+    testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
+  const buyerToken = (p: BookingParties) => forgeToken({ sub: p.buyer.id });
+  const checkIn = (id: string, token: string, mechanicPresent = true) =>
+    patch(`/bookings/${id}/check-in`, token, { mechanic_present: mechanicPresent });
+  const enterCode = (id: string, token: string, code: unknown) =>
+    patch(`/bookings/${id}/enter-code`, token, { code });
+  const row = async (id: string) =>
+    (await testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
+      string,
+      unknown
+    >;
+  const hmac = (code: string) => createHmac('sha256', config.CHECK_IN_HMAC_KEY).update(code).digest('hex');
+
+  /** `BK(status)` with `slot@now`: the slot starts at the clock's instant. */
+  async function bookingAtNow(status: BookingStatus = 'confirmed', columns: BookingColumns = {}) {
+    const p = await createBookingParties(testApp.dataSource);
+    await moveSlotTo(testApp.dataSource, p.slotId, clock.now());
+    const { id } = await insertPaidBooking(testApp.dataSource, fake, p, { status, ...columns });
+    return { p, id };
+  }
+
+  /** FLOW-01's state: the buyer checked in and holds the code. */
+  async function awaitingCode() {
+    const { p, id } = await bookingAtNow();
+    const response = await checkIn(id, buyerToken(p));
+    expect(response.status).toBe(200);
+    return { p, id, code: response.body.check_in_code as string };
+  }
+
+  /** A 6-digit code other than `code`. */
+  const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  describe('check-in', () => {
+    it('FLOW-01 / I-8: a 6-digit code, stored only as its HMAC with CHECK_IN_HMAC_KEY (H-002)', async () => {
+      const { p, id } = await bookingAtNow();
+
+      const response = await checkIn(id, buyerToken(p));
+
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: {
+          check_in_code: expect.stringMatching(/^\d{6}$/),
+          dispute_opened: false,
+          mechanic_nearby_warning: false,
+        },
+      });
+      const code = response.body.check_in_code as string;
+      const stored = await row(id);
+      expect(stored).toMatchObject({
+        status: 'awaiting_mechanic_code',
+        check_in_code: hmac(code),
+        check_in_code_attempts: 0,
+        check_in_code_generated_at: clock.now(),
+      });
+      expect(stored.check_in_code).not.toContain(code);
+      const [transition] = await testApp.dataSource.query(
+        `SELECT from_status, to_status, event FROM booking_transitions WHERE booking_id = $1 AND event = 'check_in'`,
+        [id],
+      );
+      expect(transition).toEqual({
+        from_status: 'confirmed',
+        to_status: 'awaiting_mechanic_code',
+        event: 'check_in',
+      });
+    });
+
+    it('FLOW-03: another buyer 403; a pending booking 409; an unverified buyer 403', async () => {
+      const { id } = await bookingAtNow();
+      const other = await createBookingParties(testApp.dataSource);
+      expectDomainError(await checkIn(id, buyerToken(other)), 403, 'Not your booking', 'not_your_booking');
+
+      const pending = await bookingAtNow('pending_acceptance');
+      expectDomainError(
+        await checkIn(pending.id, buyerToken(pending.p)),
+        409,
+        "Cannot check in: booking status is 'pending_acceptance'",
+        'booking_state_conflict',
+      );
+
+      const unverified = await createUser(testApp.dataSource, { isVerified: false });
+      const theirs = await bookingAtNow('confirmed', { buyer_id: unverified.id });
+      const response = await checkIn(theirs.id, forgeToken({ sub: unverified.id }));
+      expect(response.status).toBe(403);
+      expect((await row(theirs.id)).status).toBe('confirmed');
+    });
+
+    it('FLOW-04: outside the ±30 min window is 400; the edges are inside', async () => {
+      const { p, id } = await bookingAtNow();
+      clock.advance(-3 * 3_600_000);
+      expectDomainError(
+        await checkIn(id, buyerToken(p)),
+        400,
+        'Check-in only allowed within 30 minutes of the appointment time',
+        'check_in_window',
+      );
+      clock.set(new Date(new Date('2026-03-02T09:00:00Z').getTime() + 30 * 60_000));
+      expect((await checkIn(id, buyerToken(p))).status).toBe(200);
+    });
+
+    it('FLOW-05: a booking without slot data is 400 "Availability data missing…"', async () => {
+      const { p, id } = await bookingAtNow('confirmed', { availability_id: null });
+      expectDomainError(
+        await checkIn(id, buyerToken(p)),
+        400,
+        'Availability data missing for this booking',
+        'booking_availability_missing',
+      );
+    });
+
+    it('N13.7: checking in again issues a fresh code; the old one stops working and the attempts restart', async () => {
+      const { p, id, code: first } = await awaitingCode();
+      expectDomainError(await enterCode(id, p.mechanic.token, wrong(first)), 400, ...INCORRECT);
+      clock.advance(5 * 60_000);
+
+      const again = await checkIn(id, buyerToken(p));
+
+      expect(again.status).toBe(200);
+      const second = again.body.check_in_code as string;
+      expect(await row(id)).toMatchObject({
+        status: 'awaiting_mechanic_code',
+        check_in_code: hmac(second),
+        check_in_code_attempts: 0,
+        check_in_code_generated_at: clock.now(),
+      });
+      if (second !== first)
+        expectDomainError(await enterCode(id, p.mechanic.token, first), 400, ...INCORRECT);
+      expect((await enterCode(id, p.mechanic.token, second)).body).toEqual({ status: 'checked_in' });
+    });
+
+    it('body: mechanic_present is required (422); a no-show report is not available yet (501)', async () => {
+      const { p, id } = await bookingAtNow();
+      expect((await patch(`/bookings/${id}/check-in`, buyerToken(p), {})).status).toBe(422);
+      expectDomainError(
+        await checkIn(id, buyerToken(p), false),
+        501,
+        'Reporting a no-show is not available yet',
+        'no_show_unavailable',
+      );
+      expect((await row(id)).status).toBe('confirmed');
+    });
+  });
+
+  describe('enter-code', () => {
+    it('FLOW-06 / I-8: the right code checks in and is cleared (no reuse)', async () => {
+      const { p, id, code } = await awaitingCode();
+      clock.advance(60_000);
+
+      const response = await enterCode(id, p.mechanic.token, code);
+
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: { status: 'checked_in' },
+      });
+      expect(await row(id)).toMatchObject({
+        status: 'check_in_done',
+        check_in_at: clock.now(),
+        check_in_code: null,
+      });
+      expectDomainError(
+        await enterCode(id, p.mechanic.token, code),
+        409,
+        "Cannot enter code: booking status is 'check_in_done'",
+        'booking_state_conflict',
+      );
+    });
+
+    it('FLOW-07 / N13.6: a wrong code is 400 and its attempt is committed; the status stays', async () => {
+      const { p, id, code } = await awaitingCode();
+      expectDomainError(await enterCode(id, p.mechanic.token, wrong(code)), 400, ...INCORRECT);
+      expect(await row(id)).toMatchObject({ status: 'awaiting_mechanic_code', check_in_code_attempts: 1 });
+    });
+
+    it('I-8: after 5 wrong codes, 429 until a new code, even for the right one', async () => {
+      const { p, id, code } = await awaitingCode();
+      for (let i = 0; i < 5; i++)
+        expectDomainError(await enterCode(id, p.mechanic.token, wrong(code)), 400, ...INCORRECT);
+      expectDomainError(await enterCode(id, p.mechanic.token, code), 429, ...EXHAUSTED);
+      expect(await row(id)).toMatchObject({ status: 'awaiting_mechanic_code', check_in_code_attempts: 5 });
+    });
+
+    it('I-8: a code is accepted up to 15 minutes after issue, then 400 "expired"', async () => {
+      const { p, id, code } = await awaitingCode();
+      clock.advance(15 * 60_000 + 1);
+      expectDomainError(
+        await enterCode(id, p.mechanic.token, code),
+        400,
+        'Code has expired. Please ask the buyer to generate a new code.',
+        'check_in_code_expired',
+      );
+      expect(await row(id)).toMatchObject({ status: 'awaiting_mechanic_code', check_in_code_attempts: 0 });
+      clock.advance(-1);
+      expect((await enterCode(id, p.mechanic.token, code)).status).toBe(200);
+    });
+
+    it('FLOW-08: another mechanic 403; a confirmed booking 409; an unknown booking 404', async () => {
+      const { id, code } = await awaitingCode();
+      const other = await createBookingParties(testApp.dataSource);
+      expectDomainError(
+        await enterCode(id, other.mechanic.token, code),
+        403,
+        'Not your booking',
+        'not_your_booking',
+      );
+      expect(await row(id)).toMatchObject({ check_in_code_attempts: 0 });
+
+      const confirmed = await bookingAtNow();
+      expectDomainError(
+        await enterCode(confirmed.id, confirmed.p.mechanic.token, '123456'),
+        409,
+        "Cannot enter code: booking status is 'confirmed'",
+        'booking_state_conflict',
+      );
+      expectDomainError(
+        await enterCode(randomUUID(), confirmed.p.mechanic.token, '123456'),
+        404,
+        'Booking not found',
+        'booking_not_found',
+      );
+    });
+
+    it('N13.31: the schema takes exactly 6 digits (422 otherwise, no attempt used)', async () => {
+      const { p, id } = await awaitingCode();
+      for (const code of ['1234', '1234567', '12a456', ' 123456', 123456, null])
+        expect((await enterCode(id, p.mechanic.token, code)).status).toBe(422);
+      expect(await row(id)).toMatchObject({ check_in_code_attempts: 0 });
+    });
+
+    it('a buyer cannot enter the code (403 "Only mechanics…")', async () => {
+      const { p, id, code } = await awaitingCode();
+      const response = await enterCode(id, buyerToken(p), code);
+      expect(response.status).toBe(403);
+      expect(response.body.detail).toBe('Only mechanics can access this resource');
+    });
+
+    it('I-8 race (×20): 10 concurrent wrong codes count exactly 5 attempts, five 400 then five 429, none lost', async () => {
+      for (let round = 0; round < 20; round++) {
+        const { p, id, code } = await awaitingCode();
+        const responses = await Promise.all(
+          Array.from({ length: 10 }, () => enterCode(id, p.mechanic.token, wrong(code))),
+        );
+        const statuses = responses.map((r) => r.status).sort();
+        expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429, 429, 429, 429]);
+        expect(await row(id)).toMatchObject({ status: 'awaiting_mechanic_code', check_in_code_attempts: 5 });
+      }
+    });
+  });
+});
