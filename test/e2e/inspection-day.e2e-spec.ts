@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app';
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
 import { type BookingColumns, createBookingParties, type BookingParties } from '../support/booking-factories';
-import { insertPaidBooking, moveSlotTo } from '../support/booking-payments';
+import { counterValue, insertPaidBooking, moveSlotTo } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
@@ -167,16 +167,100 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
       expect((await enterCode(id, p.mechanic.token, second)).body).toEqual({ status: 'checked_in' });
     });
 
-    it('body: mechanic_present is required (422); a no-show report is not available yet (501)', async () => {
+    it('body: mechanic_present is required (422)', async () => {
       const { p, id } = await bookingAtNow();
       expect((await patch(`/bookings/${id}/check-in`, buyerToken(p), {})).status).toBe(422);
+      expect((await row(id)).status).toBe('confirmed');
+    });
+  });
+
+  describe('no-show report', () => {
+    const disputes = (id: string) =>
+      testApp.dataSource.query(
+        'SELECT reason, description, opened_by, status FROM dispute_cases WHERE booking_id = $1',
+        [id],
+      );
+
+    it('FLOW-02: a no-show report opens the dispute, notifies the mechanic and counts it', async () => {
+      const { p, id } = await bookingAtNow();
+      const before = await counterValue('emecano_disputes_opened_total', { reason: 'no_show' });
+
+      const response = await checkIn(id, buyerToken(p), false);
+
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: { check_in_code: null, dispute_opened: true, mechanic_nearby_warning: false },
+      });
+      expect(await row(id)).toMatchObject({ status: 'disputed', check_in_code: null });
+      expect(await disputes(id)).toEqual([
+        {
+          reason: 'no_show',
+          description: 'Mechanic did not show up at the meeting point',
+          opened_by: p.buyer.id,
+          status: 'open',
+        },
+      ]);
+      expect(
+        await testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
+          p.mechanic.id,
+          'no_show',
+        ]),
+      ).toEqual([{ data: { type: 'no_show', booking_id: id } }]);
+      expect(await counterValue('emecano_disputes_opened_total', { reason: 'no_show' })).toBe(before + 1);
+    });
+
+    it('§3.5: the nearby warning is a position within 0.5 km, however old; the dispute opens all the same', async () => {
+      // A day-old position about 70 m from the meeting point (43.6045, 1.444), then one about 1 km north.
+      const yesterday = new Date('2026-03-01T09:00:00Z');
+      const near = await bookingAtNow('confirmed', {
+        mechanic_lat: 43.605,
+        mechanic_lng: 1.4445,
+        mechanic_location_updated_at: yesterday,
+      });
+      const far = await bookingAtNow('confirmed', {
+        mechanic_lat: 43.6135,
+        mechanic_lng: 1.444,
+        mechanic_location_updated_at: yesterday,
+      });
+      for (const [{ p, id }, warning] of [
+        [near, true],
+        [far, false],
+      ] as const) {
+        const response = await checkIn(id, buyerToken(p), false);
+        expect(response.body).toEqual({
+          check_in_code: null,
+          dispute_opened: true,
+          mechanic_nearby_warning: warning,
+        });
+        expect(await disputes(id)).toHaveLength(1);
+      }
+    });
+
+    it('FLOW-03 (no-show): only a confirmed booking, within the window, by its buyer', async () => {
+      const { p, id } = await awaitingCode();
       expectDomainError(
         await checkIn(id, buyerToken(p), false),
-        501,
-        'Reporting a no-show is not available yet',
-        'no_show_unavailable',
+        409,
+        "Cannot check in: booking status is 'awaiting_mechanic_code'",
+        'booking_state_conflict',
       );
-      expect((await row(id)).status).toBe('confirmed');
+      const other = await createBookingParties(testApp.dataSource);
+      const confirmed = await bookingAtNow();
+      expectDomainError(
+        await checkIn(confirmed.id, buyerToken(other), false),
+        403,
+        'Not your booking',
+        'not_your_booking',
+      );
+      clock.advance(31 * 60_000);
+      expectDomainError(
+        await checkIn(confirmed.id, buyerToken(confirmed.p), false),
+        400,
+        'Check-in only allowed within 30 minutes of the appointment time',
+        'check_in_window',
+      );
+      expect(await disputes(confirmed.id)).toEqual([]);
+      expect((await row(confirmed.id)).status).toBe('confirmed');
     });
   });
 

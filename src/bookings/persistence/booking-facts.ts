@@ -2,6 +2,7 @@ import { type EntityManager } from 'typeorm';
 import { type AppConfig } from '../../config/load-config';
 import { type BookingFacts, type BookingRules, DEFAULT_BOOKING_RULES } from '../domain/booking-events';
 import { type BookingEntity } from './booking.entity';
+import { disputeReasonOf } from './dispute-cases';
 
 /** The configurable rules of §0.9 as the guards read them (the code expiry is hard-coded there). */
 export function bookingRules(config: AppConfig): BookingRules {
@@ -34,6 +35,7 @@ export async function loadBookingFacts(
     );
     if (rows.length > 0) msUntilSlotStart = rows[0].starts_at.getTime() - now.getTime();
   }
+  const disputeReason = await disputeReasonOf(manager, booking.id);
   return {
     buyerId: booking.buyerId,
     mechanicProfileId: booking.mechanicId,
@@ -47,9 +49,8 @@ export async function loadBookingFacts(
         ? null
         : now.getTime() - booking.checkInCodeGeneratedAt.getTime(),
     checkInCodeAttempts: booking.checkInCodeAttempts,
-    // dispute_cases lands with the disputes work (issue 8); until then no booking has one.
-    hasDispute: false,
-    disputeReason: null,
+    hasDispute: disputeReason !== null,
+    disputeReason,
     rules,
   };
 }

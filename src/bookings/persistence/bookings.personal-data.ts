@@ -19,7 +19,8 @@ import { BookingEntity } from './booking.entity';
 @Injectable()
 @OwnsPersonalData()
 export class BookingsPersonalData implements PersonalDataOwner {
-  readonly tables = ['bookings', 'booking_transitions'];
+  /** dispute_cases: kept with its booking; `opened_by` is SET NULL should a user row ever go (N13.4). */
+  readonly tables = ['bookings', 'booking_transitions', 'dispute_cases'];
 
   constructor(private readonly closer: AccountBookingsCloser) {}
 

@@ -58,7 +58,6 @@ export type DomainErrorCode =
   | 'check_in_code_expired'
   | 'check_in_attempts_exhausted'
   | 'check_in_code_incorrect'
-  | 'no_show_unavailable'
   | 'refund_exceeds_price'
   | 'booking_not_due'
   | 'active_bookings'
@@ -140,7 +139,6 @@ export const DOMAIN_ERROR_STATUS = {
   check_in_code_expired: 400,
   check_in_attempts_exhausted: 429,
   check_in_code_incorrect: 400,
-  no_show_unavailable: 501,
   refund_exceeds_price: 400,
   booking_not_due: 409,
   active_bookings: 409,

@@ -11,10 +11,12 @@ import { METRIC } from '../../../observability/metrics/metrics';
 import { type BookingEffect } from '../../domain/booking-effects';
 import { type BookingEvent, type BookingRules } from '../../domain/booking-events';
 import { type BookingRefusal } from '../../domain/booking-refusals';
+import { type DisputeReason } from '../../domain/booking-status';
 import { type BookingDecision, decide } from '../../domain/booking.machine';
 import { type BookingEntity } from '../../persistence/booking.entity';
 import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts';
 import { recordTransition } from '../../persistence/booking.locks';
+import { insertDispute } from '../../persistence/dispute-cases';
 import { releaseSlot } from '../../persistence/slot-release';
 import { CheckInCodes } from '../check-in/check-in-codes';
 import { BookingPayments, type Settlement } from './booking-payments';
@@ -27,7 +29,12 @@ export interface AppliedTransition {
   readonly settlement: Settlement;
   /** `issueCheckInCode`: the plain code, for the buyer's response only; the row holds its HMAC. */
   readonly checkInCode: string | null;
+  /** `openDispute`: the reason of the dispute opened, the label of its metric. */
+  readonly disputeReason: DisputeReason | null;
 }
+
+/** §3.5: the description of the dispute a no-show report opens. */
+export const NO_SHOW_DESCRIPTION = 'Mechanic did not show up at the meeting point';
 
 /**
  * Carries out a decision of the machine on a booking the caller has locked, in the caller's
@@ -48,6 +55,7 @@ export class BookingTransitionRunner {
     @InjectMetric(METRIC.bookingsCompleted) private readonly completed: Counter<string>,
     @InjectMetric(METRIC.paymentsCaptured) private readonly captured: Counter<string>,
     @InjectMetric(METRIC.paymentsRefunded) private readonly refunded: Counter<string>,
+    @InjectMetric(METRIC.disputesOpened) private readonly disputesOpened: Counter<string>,
   ) {
     this.rules = bookingRules(config);
   }
@@ -75,12 +83,27 @@ export class BookingTransitionRunner {
       ? { checkInCode: issued.hash, checkInCodeAttempts: 0, checkInCodeGeneratedAt: at }
       : undefined;
     const recorded = await recordTransition(manager, booking, decision, event.actor, { at, set });
+    const dispute = decision.effects.includes('openDispute') ? disputeOpenedBy(event) : null;
+    if (dispute)
+      await insertDispute(manager, {
+        bookingId: booking.id,
+        openedBy: event.actor.role === 'system' ? null : event.actor.userId,
+        ...dispute,
+        createdAt: at,
+      });
     for (const effect of decision.effects) await this.carryOut(manager, effect, recorded, decision);
-    return { ok: true, booking: recorded, decision, settlement, checkInCode: issued?.code ?? null };
+    return {
+      ok: true,
+      booking: recorded,
+      decision,
+      settlement,
+      checkInCode: issued?.code ?? null,
+      disputeReason: dispute?.reason ?? null,
+    };
   }
 
   /** After commit only (M-030): never count what may still roll back. */
-  count({ decision, settlement }: AppliedTransition): void {
+  count({ decision, settlement, disputeReason }: AppliedTransition): void {
     const moved = (happened: boolean) => !settlement.moved || happened;
     for (const effect of decision.effects) {
       if (effect === 'countBookingCancelled' && decision.columns.cancelledBy)
@@ -88,6 +111,8 @@ export class BookingTransitionRunner {
       if (effect === 'countBookingCompleted') this.completed.inc();
       if (effect === 'countPaymentCaptured' && moved(settlement.captured)) this.captured.inc();
       if (effect === 'countPaymentRefunded' && moved(settlement.returned)) this.refunded.inc();
+      if (effect === 'countDisputeOpened' && disputeReason)
+        this.disputesOpened.inc({ reason: disputeReason });
     }
   }
 
@@ -131,9 +156,16 @@ export class BookingTransitionRunner {
         );
         return;
       }
+      case 'notifyMechanicNoShow':
+        await this.notifications.notify(
+          manager,
+          await mechanicUserId(manager, booking.mechanicId),
+          NOTIFICATIONS.noShow({ bookingId }),
+        );
+        return;
       default:
         // Payments were settled before the record; recordTransition clears the GPS and writes the
-        // check-in code issued in apply(); metrics wait for the commit. Any other effect belongs to a transition this runner does not carry out yet.
+        // check-in code issued and the dispute opened in apply(); metrics wait for the commit. Any other effect belongs to a transition this runner does not carry out yet.
         if (!HANDLED_ELSEWHERE.has(effect))
           throw new Error(`Effect ${effect} is not carried out by this runner`);
     }
@@ -147,11 +179,19 @@ const HANDLED_ELSEWHERE = new Set<BookingEffect>([
   'cancelPaymentBestEffort',
   'clearMechanicLocation',
   'issueCheckInCode',
+  'openDispute',
+  'countDisputeOpened',
   'countBookingCancelled',
   'countBookingCompleted',
   'countPaymentCaptured',
   'countPaymentRefunded',
 ]);
+
+/** The dispute an event opens (§3.5); the other openers come with the disputes work. */
+function disputeOpenedBy(event: BookingEvent): { reason: DisputeReason; description: string } {
+  if (event.type === 'report_no_show') return { reason: 'no_show', description: NO_SHOW_DESCRIPTION };
+  throw new Error(`Opening a dispute on ${event.type} is not carried out by this runner yet`);
+}
 
 /**
  * D8 and N13.9: the booking records what the money did. When nothing had been captured and nothing
