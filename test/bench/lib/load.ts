@@ -7,7 +7,7 @@
 import autocannonUntyped from 'autocannon';
 
 export interface LoadRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   headers?: Record<string, string>;
   body?: string;
@@ -25,8 +25,11 @@ export interface Distribution {
 }
 
 export interface LoadResult {
-  requests: Distribution;
+  /** Requests per second over each whole second of the run; `total` requests in all. */
+  requests: Distribution & { total: number };
   latency: Distribution;
+  /** Of the whole run, in seconds; autocannon ends a run on its 1 s tick, so an `amount` run is rounded up. */
+  duration: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -41,6 +44,7 @@ const autocannon = autocannonUntyped as (options: {
   url: string;
   connections: number;
   duration: number;
+  amount?: number;
   timeout: number;
   requests: LoadRequest[];
 }) => LoadRun;
@@ -50,7 +54,10 @@ const RUN_GRACE_MS = 30_000;
 
 export interface LoadOptions {
   connections: number;
+  /** The run's length; with `amount`, only its deadline (the run fails if it lasts longer). */
   durationS: number;
+  /** If set, the run ends after exactly this many requests, spread evenly over the connections. */
+  amount?: number;
   /** Per request, in seconds (autocannon's timeout). */
   timeoutS: number;
 }
@@ -64,19 +71,21 @@ export function nextClientIp(): string {
 }
 
 /**
- * `durationS` of `request` on `connections` connections, each request from a new client address
- * (after the request's own setupRequest, if any). Rejects if the run does not end in time.
+ * `durationS` (or `amount` requests) of `request` on `connections` connections, each request from a
+ * new client address (after the request's own setupRequest, if any). Rejects if the run does not
+ * end in time.
  */
 export async function load(
   baseUrl: string,
   request: LoadRequest,
-  { connections, durationS, timeoutS }: LoadOptions,
+  { connections, durationS, amount, timeoutS }: LoadOptions,
 ): Promise<LoadResult> {
   const { setupRequest } = request;
   const instance = autocannon({
     url: baseUrl,
     connections,
     duration: durationS,
+    ...(amount === undefined ? {} : { amount }),
     timeout: timeoutS,
     requests: [
       {

@@ -8,6 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -29,6 +31,19 @@ const DATABASE_QUERY_TIMEOUT_MS = 60_000;
 /** 40 characters each; for benches only. */
 const JWT_SECRET = 'bench-jwt-secret-not-for-production-0001';
 const CHECK_IN_HMAC_KEY = 'bench-check-in-hmac-key-not-for-prod-001';
+
+/**
+ * An access token for `userId`, signed with the secret startServer gives the server, as the login
+ * would issue it (type, jti, issuer); valid for `ttlS` seconds. Benches skip bcrypt logins this way.
+ */
+export function accessToken(userId: string, ttlS = 3_600): string {
+  const now = Math.floor(Date.now() / 1_000);
+  return jwt.sign(
+    { sub: userId, type: 'access', jti: randomUUID(), iat: now, exp: now + ttlS, iss: 'emecano' },
+    JWT_SECRET,
+    { algorithm: 'HS256' },
+  );
+}
 
 export interface Exit {
   code: number | null;
