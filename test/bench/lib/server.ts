@@ -19,6 +19,12 @@ export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 export const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * BENCH_SERVER_NODE_ARGS: extra flags for the server's `node`, space-separated, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it (NODE_OPTIONS refuses --cpu-prof).
+ */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export const POLL_INTERVAL_MS = 25;
 const REQUEST_TIMEOUT_MS = 2_000;
 /** A cold embedded start runs initdb; nothing should take longer than this to answer. */
@@ -109,7 +115,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   });
 
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, MAIN], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
