@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { maskEmail, REDACTED, redactText, redactValue } from './redact';
 
 describe('PII redaction', () => {
@@ -67,5 +68,14 @@ describe('PII redaction', () => {
     expect(cleaned.err.type).toBe('Error');
     expect(cleaned.err.message).toBe('duplicate key for j***@example.fr');
     expect(cleaned.err.stack).not.toContain('jean@example.fr');
+  });
+
+  it('leaves live streams to the serializers instead of walking them (raw request and response)', () => {
+    const response = Object.assign(new EventEmitter(), { note: 'jean.dupont@example.fr' });
+
+    const record = redactValue({ res: response, msg: 'jean.dupont@example.fr' }) as Record<string, unknown>;
+
+    expect(record.res).toBe(response);
+    expect(record.msg).toBe('j***@example.fr');
   });
 });

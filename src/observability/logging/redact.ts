@@ -4,6 +4,8 @@
  * tokens wherever they appear, including inside messages and URLs).
  */
 
+import { EventEmitter } from 'node:events';
+
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|^code$|otp|phone|refresh/i;
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 /** International (+33 6 12 34 56 78) and French national (06 12 34 56 78) forms, with separators. */
@@ -36,6 +38,9 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
   if (value instanceof Error) return redactError(value, depth);
+  // Live streams (pino-http's raw request and response, sockets) reach this formatter before the
+  // serializers reduce them to a few redacted fields; walking them costs a quarter of a request.
+  if (value instanceof EventEmitter) return value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
