@@ -13,19 +13,15 @@
  * Environment: BENCH_ADMIN_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), the
  * server on which the bench creates (and drops) its database. Redis is not used (in-memory limits).
  */
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import bcrypt from 'bcrypt';
 import {
-  ADMIN_URL,
   type BenchDatabase,
-  createDatabase,
+  createLoadBenchDatabase,
   dropDatabase,
-  MAIN,
-  redact,
   type RunningServer,
   sleep,
-  startServer,
+  startLoadServer,
   stopServer,
   withDatabase,
 } from './lib/server';
@@ -71,21 +67,11 @@ interface Measured {
 }
 
 export async function run(): Promise<boolean> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
   const loadBefore = loadavg()[0];
-  let database: BenchDatabase;
-  try {
-    database = await createDatabase('auth');
-  } catch (error) {
-    throw new Error(`cannot create a database on ${redact(ADMIN_URL)}: ${String(error)}`);
-  }
+  const database = await createLoadBenchDatabase('auth');
   let server: RunningServer | undefined;
   try {
-    server = await startServer({
-      DATABASE_URL: database.url,
-      JOBS_ENABLED: 'false',
-      REDIS_URL: '',
-      TRUSTED_PROXY_COUNT: '1',
+    server = await startLoadServer(database, {
       METRICS_API_KEY: '',
     });
     let measured: Awaited<ReturnType<typeof measure>>;

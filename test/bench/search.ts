@@ -20,7 +20,6 @@
  * Environment: BENCH_ADMIN_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
  * Redis is not used (in-memory limits).
  */
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,15 +27,11 @@ import type * as SearchSql from '../../src/mechanics/queries/search-mechanics/se
 import type * as WallClock from '../../src/common/clock/wall-clock';
 import { describeStatusCodes, load, type LoadOptions, type LoadRequest, type LoadResult } from './lib/load';
 import {
-  ADMIN_URL,
-  type BenchDatabase,
-  createDatabase,
+  createLoadBenchDatabase,
   dropDatabase,
-  MAIN,
-  redact,
   ROOT,
   type RunningServer,
-  startServer,
+  startLoadServer,
   stopServer,
   withDatabase,
 } from './lib/server';
@@ -143,21 +138,11 @@ interface Row {
 }
 
 export async function run(): Promise<boolean> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
   const loadBefore = loadavg()[0];
-  let database: BenchDatabase;
-  try {
-    database = await createDatabase('search');
-  } catch (error) {
-    throw new Error(`cannot create a database on ${redact(ADMIN_URL)}: ${String(error)}`);
-  }
+  const database = await createLoadBenchDatabase('search');
   let server: RunningServer | undefined;
   try {
-    server = await startServer({
-      DATABASE_URL: database.url,
-      JOBS_ENABLED: 'false',
-      REDIS_URL: '',
-      TRUSTED_PROXY_COUNT: '1',
+    server = await startLoadServer(database, {
       APP_TIMEZONE: TIME_ZONE,
     });
     let reference: LoadResult;

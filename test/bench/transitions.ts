@@ -34,7 +34,6 @@
  * Environment: BENCH_ADMIN_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
  * BENCH_TRANSITIONS_CYCLES (default 3000), PGBENCH (default `pgbench`). Redis is not used.
  */
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type Client } from 'pg';
@@ -43,14 +42,11 @@ import { describeStatusCodes, load, type LoadRequest, type LoadResult } from './
 import { pgbench, type PgbenchResult } from './lib/pgbench';
 import {
   accessToken,
-  ADMIN_URL,
   type BenchDatabase,
-  createDatabase,
+  createLoadBenchDatabase,
   dropDatabase,
-  MAIN,
-  redact,
   type RunningServer,
-  startServer,
+  startLoadServer,
   stopServer,
   withDatabase,
 } from './lib/server';
@@ -130,22 +126,12 @@ interface Measured {
 }
 
 export async function run(): Promise<boolean> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
   const loadBefore = loadavg()[0];
-  let database: BenchDatabase;
-  try {
-    database = await createDatabase('transitions');
-  } catch (error) {
-    throw new Error(`cannot create a database on ${redact(ADMIN_URL)}: ${String(error)}`);
-  }
+  const database = await createLoadBenchDatabase('transitions');
   const fake = await new FakeStripe().start();
   let server: RunningServer | undefined;
   try {
-    server = await startServer({
-      DATABASE_URL: database.url,
-      JOBS_ENABLED: 'false',
-      REDIS_URL: '',
-      TRUSTED_PROXY_COUNT: '1',
+    server = await startLoadServer(database, {
       APP_TIMEZONE: TIME_ZONE,
       ...fake.env(),
     });

@@ -4,6 +4,7 @@
  * admin PostgreSQL server, and small helpers. Every wait is bounded; children still running when the
  * runner exits (or is interrupted) are sent SIGTERM.
  */
+import { existsSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -224,6 +225,33 @@ export async function createDatabase(bench: string): Promise<BenchDatabase> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return { name, url: url.toString() };
+}
+
+/** What every load bench starts with: the built server, and a fresh database of its own. */
+export async function createLoadBenchDatabase(bench: string): Promise<BenchDatabase> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+  try {
+    return await createDatabase(bench);
+  } catch (error) {
+    throw new Error(`cannot create a database on ${redact(ADMIN_URL)}: ${String(error)}`);
+  }
+}
+
+/**
+ * The server a load bench measures: no jobs, no Redis (in-memory limits), one trusted proxy so that
+ * each request can bring its own client address and no per-client limit answers 429.
+ */
+export function startLoadServer(
+  database: BenchDatabase,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  return startServer({
+    DATABASE_URL: database.url,
+    JOBS_ENABLED: 'false',
+    REDIS_URL: '',
+    TRUSTED_PROXY_COUNT: '1',
+    ...env,
+  });
 }
 
 /** Drops it even if connections remain. */
