@@ -52,7 +52,7 @@ export function roundToTenth(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-const roundedOrNull = (value: number | null) => (value === null ? null : roundToTenth(value));
+export const roundedOrNull = (value: number | null) => (value === null ? null : roundToTenth(value));
 
 interface DetailOptions {
   /** Public views; the owner's own PUT /mechanics/me answer keeps full precision. */

@@ -1,5 +1,6 @@
 import { type WallClockReading } from '../../../common/clock/wall-clock';
 import { futureFreeSlot } from '../../domain/slot-clock';
+import { type MechanicListItem } from '../../http/mechanic.responses';
 import { type SearchMechanicsParams } from '../../http/mechanics.requests';
 
 /**
@@ -10,11 +11,20 @@ import { type SearchMechanicsParams } from '../../http/mechanics.requests';
  */
 export const SEARCH_PLANNER_SETTINGS = 'SET LOCAL enable_bitmapscan = off';
 
-export interface SearchMechanicsRow {
-  id: string;
+/**
+ * A result with the list item's fields (identity §2.2) as PostgreSQL returns them: numerics cast
+ * to float8 so the driver hands numbers over, coordinates and distance not yet rounded.
+ */
+export interface SearchMechanicsRow extends Omit<MechanicListItem, 'distance_km' | 'next_available_date'> {
   distance_km: number;
   next_available_date: string;
 }
+
+/** The list item's columns, in its order, so the search answers in one statement. */
+const LIST_ITEM_COLUMNS = `m.id, m.user_id, m.city, m.city_lat::float8 AS city_lat, m.city_lng::float8 AS city_lng,
+            d.km AS distance_km, m.max_radius_km, m.accepted_vehicle_types, m.rating_avg::float8 AS rating_avg,
+            m.total_reviews, m.has_cv, m.has_obd_diagnostic, m.is_identity_verified, m.photo_url,
+            next_slot.date::text AS next_available_date, m.service_location, m.garage_address`;
 
 /**
  * Kilometres per radian of great circle, below the WGS-84 geodesic distance between any two points
@@ -75,7 +85,7 @@ export function searchMechanicsSql(
           AND EXISTS (SELECT FROM availabilities a
                        WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$8::date', '$9::time')})
         LIMIT $10::int + $11::int)
-     SELECT m.id, d.km AS distance_km, next_slot.date::text AS next_available_date
+     SELECT ${LIST_ITEM_COLUMNS}
        FROM mechanic_profiles m
       ${DISTANCE}
       CROSS JOIN LATERAL (
