@@ -24,6 +24,10 @@ export class JobRegistry implements OnModuleInit {
     return this.jobs.get(name)?.job;
   }
 
+  definition(name: string): JobDefinition | undefined {
+    return this.jobs.get(name)?.definition;
+  }
+
   names(): string[] {
     return [...this.jobs.keys()].sort();
   }

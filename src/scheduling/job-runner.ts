@@ -1,10 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { Clock } from '../common/clock/clock';
 import { METRIC } from '../observability/metrics/metrics';
-import { type JobName, type JobRunOptions } from './job';
+import { type JobName, type JobRunOptions, type ScheduledJob } from './job';
+import { JobLock } from './job-lock';
 import { JobRegistry } from './job-registry';
+import { JobStatusStore } from './job-status.store';
 
 /** A run stops after this many batches even if work keeps appearing, so one trigger cannot run forever. */
 const MAX_BATCHES_PER_RUN = 1_000;
@@ -21,8 +24,8 @@ export class UnknownJobError extends Error {
 
 /**
  * Runs a job to completion (batch after batch until no due work is left) for the cron triggers, the
- * CLI and the tests alike; records `emecano_scheduler_job_runs_total` and lets shutdown wait for the
- * batches in flight.
+ * CLI and the tests alike; records the run's metrics and its outcome in `scheduler_job_status`, and
+ * lets shutdown wait for the batch in flight (SIGTERM finishes it, then stops the run).
  */
 @Injectable()
 export class JobRunner implements BeforeApplicationShutdown {
@@ -33,13 +36,38 @@ export class JobRunner implements BeforeApplicationShutdown {
   constructor(
     private readonly registry: JobRegistry,
     private readonly clock: Clock,
+    private readonly lock: JobLock,
+    private readonly status: JobStatusStore,
     @InjectMetric(METRIC.schedulerJobRuns) private readonly runs: Counter<string>,
+    @InjectMetric(METRIC.schedulerJobRows) private readonly rows: Counter<string>,
+    @InjectMetric(METRIC.schedulerJobDuration) private readonly duration: Histogram<string>,
   ) {}
 
+  /** Runs the job now, whatever other processes do (the CLI, the tests). */
   async run(name: JobName | string, options: JobRunOptions = {}): Promise<number> {
     const job = this.registry.get(name);
     if (!job) throw new UnknownJobError(name, this.registry.names());
-    const run = this.runToCompletion(name, options, job.runBatch.bind(job));
+    return this.tracked(this.runToCompletion(name, job, options));
+  }
+
+  /**
+   * A trigger's run: under the job's `scheduler_lock:<name>` unless the job opted out (I-14).
+   * Null when another process holds the lock and the run was skipped.
+   */
+  async runPeriodic(name: JobName | string): Promise<number | null> {
+    if (this.registry.definition(name)?.exclusive === false) return this.run(name);
+    const outcome = await this.lock.exclusively(name, () => this.run(name));
+    if (outcome.ran) return outcome.value;
+    this.logger.log({ event: 'job_skipped', job_name: name, reason: 'locked_by_another_process' });
+    return null;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async tracked<T>(run: Promise<T>): Promise<T> {
     this.inFlight.add(run);
     try {
       return await run;
@@ -48,30 +76,30 @@ export class JobRunner implements BeforeApplicationShutdown {
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private async runToCompletion(
-    name: string,
-    options: JobRunOptions,
-    runBatch: (now: Date, options: JobRunOptions) => Promise<number>,
-  ): Promise<number> {
+  private async runToCompletion(name: string, job: ScheduledJob, options: JobRunOptions): Promise<number> {
+    const started = performance.now();
     let total = 0;
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN && !this.stopping; batch++) {
-        const handled = await runBatch(this.clock.now(), options);
+        const handled = await job.runBatch(this.clock.now(), options);
         total += handled;
-        if (handled === 0) break;
+        if (handled === 0 || job.runsInOnePass) break;
       }
-      this.runs.inc({ job_name: name, status: 'success' });
-      this.logger.log({ event: 'job_run', job_name: name, handled: total });
-      return total;
     } catch (error) {
-      this.runs.inc({ job_name: name, status: 'error' });
+      this.finished(name, 'error', started, total);
       this.logger.error({ event: 'job_run_failed', job_name: name, handled: total, err: error });
+      await this.status.record(name, 'failed', this.clock.now());
       throw error;
     }
+    this.finished(name, 'success', started, total);
+    this.logger.log({ event: 'job_run', job_name: name, handled: total });
+    await this.status.record(name, 'succeeded', this.clock.now());
+    return total;
+  }
+
+  private finished(name: string, status: 'success' | 'error', started: number, handled: number): void {
+    this.runs.inc({ job_name: name, status });
+    this.rows.inc({ job_name: name }, handled);
+    this.duration.observe({ job_name: name, status }, (performance.now() - started) / 1_000);
   }
 }

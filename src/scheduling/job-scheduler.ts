@@ -6,7 +6,8 @@ import { JobRunner } from './job-runner';
 
 /**
  * Fires each job on its `@Job` schedule, in processes that run the triggers (JOBS_ENABLED). A run
- * still going when the next tick comes is not started twice (waitForCompletion); ScheduleModule
+ * still going when the next tick comes is not started twice (waitForCompletion); across processes
+ * the job's Redis lock lets one of them do the tick's work (JobRunner.runPeriodic). ScheduleModule
  * stops the triggers at shutdown, and JobRunner waits for the batch in flight.
  */
 @Injectable()
@@ -26,7 +27,7 @@ export class JobScheduler implements OnApplicationBootstrap {
         waitForCompletion: true,
         // JobRunner has logged and counted a failed run; nothing is left to do with the error here.
         onTick: () =>
-          this.runner.run(name).then(
+          this.runner.runPeriodic(name).then(
             () => undefined,
             () => undefined,
           ),

@@ -31,9 +31,23 @@ export interface JobRunOptions {
  */
 export interface ScheduledJob {
   runBatch(now: Date, options: JobRunOptions): Promise<number>;
+  /**
+   * True for a job whose `runBatch` is a whole pass (the bucket sweep): the runner calls it once
+   * instead of again until it handles nothing, which would repeat the pass for nothing.
+   */
+  readonly runsInOnePass?: boolean;
 }
 
-export interface JobDefinition {
+export interface JobTriggerOptions {
+  /**
+   * Whether a periodic run first takes the Redis lock `scheduler_lock:<name>` (I-14), so that of
+   * the processes whose triggers fire together only one does the work. On by default; the lock is
+   * an economy, never the correctness (it fails open), so every job must stay safe without it.
+   */
+  exclusive?: boolean;
+}
+
+export interface JobDefinition extends JobTriggerOptions {
   name: JobName;
   /** Cron expression in UTC, for the processes that run the triggers (JOBS_ENABLED); none: CLI only. */
   schedule?: string;
@@ -42,4 +56,5 @@ export interface JobDefinition {
 export const JobMarker = DiscoveryService.createDecorator<JobDefinition>();
 
 /** Registers a provider as the implementation of a job, for the runner, the CLI and its schedule. */
-export const Job = (name: JobName, schedule?: string) => JobMarker({ name, schedule });
+export const Job = (name: JobName, schedule?: string, options: JobTriggerOptions = {}) =>
+  JobMarker({ name, schedule, ...options });

@@ -1,9 +1,11 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { JobLock } from './job-lock';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
 import { JobScheduler } from './job-scheduler';
+import { JobStatusStore } from './job-status.store';
 import { SchedulerStatus } from './scheduler-status';
 
 /**
@@ -20,10 +22,12 @@ export class SchedulingModule {
       providers: [
         JobRegistry,
         JobRunner,
+        JobLock,
+        JobStatusStore,
         SchedulerStatus,
         ...(options.triggersEnabled ? [JobScheduler] : []),
       ],
-      exports: [JobRunner, JobRegistry, SchedulerStatus],
+      exports: [JobRunner, JobRegistry, JobStatusStore, SchedulerStatus],
     };
   }
 }

@@ -7,7 +7,12 @@ import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
-import { CountingJobModule, JOB_ROWS_TABLE } from '../support/fixtures/counting-job.module';
+import {
+  COUNTING_JOB,
+  CountingJobModule,
+  FAILING_JOB,
+  JOB_ROWS_TABLE,
+} from '../support/fixtures/counting-job.module';
 
 async function jobRuns(jobName: string, status: string): Promise<number> {
   const metric = await register.getSingleMetric('emecano_scheduler_job_runs_total')?.get();
@@ -50,13 +55,13 @@ describe('job runner', () => {
     await apps[0].dataSource.query(`INSERT INTO ${JOB_ROWS_TABLE} (due_at) VALUES ($1)`, [
       new Date('2026-03-02T10:00:00.000Z'),
     ]);
-    const before = await jobRuns('cleanup_old_audit_logs', 'success');
+    const before = await jobRuns(COUNTING_JOB, 'success');
 
-    expect(await apps[0].app.get(JobRunner).run('cleanup_old_audit_logs')).toBe(10);
-    expect(await jobRuns('cleanup_old_audit_logs', 'success')).toBe(before + 1);
+    expect(await apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(10);
+    expect(await jobRuns(COUNTING_JOB, 'success')).toBe(before + 1);
 
     clock.advance(2 * 3_600_000);
-    expect(await apps[0].app.get(JobRunner).run('cleanup_old_audit_logs')).toBe(1);
+    expect(await apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(1);
     clock.set('2026-03-02T09:00:00.000Z');
   });
 
@@ -67,9 +72,7 @@ describe('job runner', () => {
         `INSERT INTO ${JOB_ROWS_TABLE} (due_at) SELECT $1::timestamptz FROM generate_series(1, 50)`,
         [new Date('2026-03-02T08:00:00.000Z')],
       );
-      const handled = await Promise.all(
-        apps.map((app) => app.app.get(JobRunner).run('cleanup_old_audit_logs')),
-      );
+      const handled = await Promise.all(apps.map((app) => app.app.get(JobRunner).run(COUNTING_JOB)));
       expect(handled.reduce((a, b) => a + b, 0)).toBe(50);
       const [counts] = await apps[0].dataSource.query(
         `SELECT min(handled_count)::int AS min, max(handled_count)::int AS max FROM ${JOB_ROWS_TABLE}`,
@@ -79,11 +82,9 @@ describe('job runner', () => {
   });
 
   it('counts a failing run as an error and rethrows it', async () => {
-    const before = await jobRuns('anonymize_old_bookings', 'error');
-    await expect(apps[0].app.get(JobRunner).run('anonymize_old_bookings')).rejects.toThrow(
-      'bookings store unavailable',
-    );
-    expect(await jobRuns('anonymize_old_bookings', 'error')).toBe(before + 1);
+    const before = await jobRuns(FAILING_JOB, 'error');
+    await expect(apps[0].app.get(JobRunner).run(FAILING_JOB)).rejects.toThrow('bookings store unavailable');
+    expect(await jobRuns(FAILING_JOB, 'error')).toBe(before + 1);
   });
 
   it('refuses an unknown job name, listing the known ones', async () => {
@@ -94,7 +95,7 @@ describe('job runner', () => {
     expect(error).toBeInstanceOf(UnknownJobError);
     const known = (error as UnknownJobError).known;
     expect(known).toEqual([...known].sort());
-    expect(known).toEqual(expect.arrayContaining(['cleanup_old_audit_logs', 'anonymize_old_bookings']));
+    expect(known).toEqual(expect.arrayContaining([COUNTING_JOB, FAILING_JOB]));
   });
 });
 

@@ -16,6 +16,8 @@ export const METRIC = {
   disputesOpened: 'emecano_disputes_opened_total',
   stripeCallDuration: 'emecano_stripe_call_duration_seconds',
   schedulerJobRuns: 'emecano_scheduler_job_runs_total',
+  schedulerJobRows: 'emecano_scheduler_job_rows_processed_total',
+  schedulerJobDuration: 'emecano_scheduler_job_duration_seconds',
   pushDeliveries: 'emecano_push_deliveries_total',
 } as const;
 
@@ -67,6 +69,17 @@ export const metricProviders = [
     name: METRIC.schedulerJobRuns,
     help: 'Scheduled job runs by job and outcome',
     labelNames: ['job_name', 'status'],
+  }),
+  makeCounterProvider({
+    name: METRIC.schedulerJobRows,
+    help: 'Items (bookings, rows, files) handled by scheduled job runs, by job',
+    labelNames: ['job_name'],
+  }),
+  makeHistogramProvider({
+    name: METRIC.schedulerJobDuration,
+    help: 'Scheduled job run duration in seconds by job and outcome',
+    labelNames: ['job_name', 'status'],
+    buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
   }),
   makeCounterProvider({
     name: METRIC.pushDeliveries,
