@@ -18,6 +18,7 @@ import { UpdateMeHandler } from './commands/update-me/update-me.handler';
 import { UploadProfilePhotoHandler } from './commands/upload-profile-photo/upload-profile-photo.handler';
 import { VerifyEmailHandler } from './commands/verify-email/verify-email.handler';
 import { CleanupBlacklistedTokensJob } from './jobs/cleanup-blacklisted-tokens.job';
+import { UserFileReferences } from './persistence/user-file-references';
 import { LoginLockout } from './domain/login-lockout';
 import { PasswordHasher } from './domain/password-hasher';
 import { PersonalDataOwners } from './domain/personal-data-owners';
@@ -64,6 +65,7 @@ import { GetMeHandler } from './queries/get-me/get-me.handler';
     ExportMyDataHandler,
     GetMeHandler,
     CleanupBlacklistedTokensJob,
+    UserFileReferences,
   ],
   exports: [TypeOrmModule, TokenService, TokenBlacklist, PasswordHasher, JwtAuthGuard, RoleGuard],
 })

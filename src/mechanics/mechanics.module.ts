@@ -22,6 +22,7 @@ import { MechanicAccountsAdapter } from './persistence/mechanic-accounts.adapter
 import { MechanicPayoutAccountsAdapter } from './persistence/mechanic-payout-accounts.adapter';
 import { MechanicPersonalData } from './persistence/mechanic-personal-data';
 import { MechanicProfileEntity } from './persistence/mechanic-profile.entity';
+import { MechanicFileReferences } from './persistence/mechanic-file-references';
 import { MechanicStoredFiles } from './persistence/mechanic-stored-files';
 import { GetMechanicHandler } from './queries/get-mechanic/get-mechanic.handler';
 import { GetMyStatsHandler } from './queries/get-my-stats/get-my-stats.handler';
@@ -48,6 +49,7 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
     { provide: MechanicPayoutAccounts, useClass: MechanicPayoutAccountsAdapter },
     MechanicPersonalData,
     MechanicStoredFiles,
+    MechanicFileReferences,
     SlotClock,
     UpdateProfileHandler,
     UploadProfileFilesHandler,

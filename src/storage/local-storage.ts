@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { Storage } from './storage';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Storage, type StoredObjectPage } from './storage';
 
 export const LOCAL_URL_PREFIX = '/uploads/';
 
@@ -25,5 +25,26 @@ export class LocalStorage extends Storage {
 
   temporaryUrl(storedUrl: string | null): Promise<string | null> {
     return Promise.resolve(storedUrl);
+  }
+
+  /** The whole directory in one page: development volumes are small. */
+  async listObjects(): Promise<StoredObjectPage> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)),
+    );
+    const objects = await Promise.all(
+      entries
+        .filter((entry) => entry.isFile())
+        .map(async (entry) => {
+          const path = join(entry.parentPath, entry.name);
+          const key = relative(this.root, path).split(sep).join('/');
+          return { key, url: `${LOCAL_URL_PREFIX}${key}`, lastModified: (await stat(path)).mtime };
+        }),
+    );
+    return { objects };
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await rm(join(this.root, key), { force: true });
   }
 }

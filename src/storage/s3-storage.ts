@@ -1,6 +1,12 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Storage, TEMPORARY_URL_SECONDS } from './storage';
+import { Storage, type StoredObjectPage, TEMPORARY_URL_SECONDS } from './storage';
 
 export interface S3StorageOptions {
   endpoint: string;
@@ -28,7 +34,7 @@ export class S3Storage extends Storage {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: bytes, ContentType: contentType }),
     );
-    return `${this.options.publicUrl}/${key}`;
+    return this.urlOf(key);
   }
 
   /** A stored URL of this bucket becomes a 900 s signed GET; anything else is returned unchanged. */
@@ -39,5 +45,23 @@ export class S3Storage extends Storage {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
       expiresIn: TEMPORARY_URL_SECONDS,
     });
+  }
+
+  async listObjects(continuationToken?: string): Promise<StoredObjectPage> {
+    const page = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.options.bucket, ContinuationToken: continuationToken }),
+    );
+    const objects = (page.Contents ?? []).flatMap(({ Key, LastModified }) =>
+      Key && LastModified ? [{ key: Key, url: this.urlOf(Key), lastModified: LastModified }] : [],
+    );
+    return { objects, next: page.IsTruncated ? page.NextContinuationToken : undefined };
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+  }
+
+  private urlOf(key: string): string {
+    return `${this.options.publicUrl}/${key}`;
   }
 }

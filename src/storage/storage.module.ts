@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module, type Provider, type Type } from '@n
 import { DiscoveryModule } from '@nestjs/core';
 import { type AppConfig } from '../config/load-config';
 import { FileUploads } from './file-uploads';
+import { DetectOrphanedFilesJob } from './jobs/detect-orphaned-files.job';
 import { LocalStorage } from './local-storage';
 import { S3Storage } from './s3-storage';
 import { Storage } from './storage';
@@ -32,7 +33,13 @@ export class StorageModule {
       module: StorageModule,
       imports: [DiscoveryModule],
       controllers,
-      providers: [{ provide: Storage, useValue: storage }, FileUploads, StoredFileOwners, ...extra],
+      providers: [
+        { provide: Storage, useValue: storage },
+        FileUploads,
+        StoredFileOwners,
+        DetectOrphanedFilesJob,
+        ...extra,
+      ],
       exports: [Storage, FileUploads],
     };
   }

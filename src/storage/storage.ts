@@ -5,6 +5,24 @@ export abstract class Storage {
 
   /** A URL a client may use for a short while (900 s) to read a stored file; null stays null. */
   abstract temporaryUrl(storedUrl: string | null): Promise<string | null>;
+
+  /** One page of the stored objects (the orphaned-file sweep, §7.11); `next` pages on. */
+  abstract listObjects(continuationToken?: string): Promise<StoredObjectPage>;
+
+  /** Deletes one object; deleting one that is gone already is not an error. */
+  abstract deleteObject(key: string): Promise<void>;
+}
+
+export interface StoredObject {
+  key: string;
+  /** The URL `put` returned for it: what the database records. */
+  url: string;
+  lastModified: Date;
+}
+
+export interface StoredObjectPage {
+  objects: StoredObject[];
+  next?: string;
 }
 
 export const TEMPORARY_URL_SECONDS = 900;
