@@ -23,6 +23,7 @@ import { GetLocationHandler } from './queries/get-location/get-location.handler'
 import { ListMyBookingsHandler } from './queries/list-my-bookings/list-my-bookings.handler';
 import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/mechanic-booking-stats.handler';
 import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.handler';
+import { SendRemindersJob } from './jobs/send-reminders.job';
 
 /**
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
@@ -51,6 +52,7 @@ import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.han
     EnterCodeHandler,
     AccountBookingsCloser,
     PaymentIntentEventsHandler,
+    SendRemindersJob,
   ],
 })
 export class BookingsModule {}
