@@ -23,6 +23,7 @@ import { GetLocationHandler } from './queries/get-location/get-location.handler'
 import { ListMyBookingsHandler } from './queries/list-my-bookings/list-my-bookings.handler';
 import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/mechanic-booking-stats.handler';
 import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.handler';
+import { AnonymizeOldBookingsJob } from './jobs/anonymize-old-bookings.job';
 import { SendRemindersJob } from './jobs/send-reminders.job';
 
 /**
@@ -53,6 +54,7 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
     AccountBookingsCloser,
     PaymentIntentEventsHandler,
     SendRemindersJob,
+    AnonymizeOldBookingsJob,
   ],
 })
 export class BookingsModule {}

@@ -12,6 +12,7 @@ import { UploadProfileFilesHandler } from './commands/upload-profile-files/uploa
 import { VerifyMechanicHandler } from './commands/verify-mechanic/verify-mechanic.handler';
 import { SlotClock } from './domain/slot-clock';
 import { AdminMechanicsController } from './http/admin-mechanics.controller';
+import { ResetNoShowWeeklyJob } from './jobs/reset-no-show-weekly.job';
 import { NotifyUnverifiedMechanicsJob } from './jobs/notify-unverified-mechanics.job';
 import { AvailabilitiesController } from './http/availabilities.controller';
 import { MechanicsController } from './http/mechanics.controller';
@@ -64,6 +65,7 @@ import { SearchMechanicsHandler } from './queries/search-mechanics/search-mechan
     ListAvailabilitiesHandler,
     ListPendingVerificationsHandler,
     NotifyUnverifiedMechanicsJob,
+    ResetNoShowWeeklyJob,
   ],
   exports: [MechanicAccounts, MechanicPayoutAccounts],
 })

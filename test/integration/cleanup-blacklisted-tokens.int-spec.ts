@@ -21,7 +21,7 @@ describe('cleanup_blacklisted_tokens (bookings-payments §7.8)', () => {
     await db.drop();
   });
 
-  it('deletes only the revoked tokens that have expired as of now, even with two instances at once', async () => {
+  it('JOB-18: deletes only the revoked tokens that have expired as of now, even with two instances at once', async () => {
     const { dataSource } = apps[0];
     await dataSource.query(
       `INSERT INTO blacklisted_tokens (jti, expires_at)

@@ -21,7 +21,7 @@ describe('cleanup_webhook_events (bookings-payments §7.5)', () => {
     await db.drop();
   });
 
-  it('deletes the deduplication rows older than 7 days as of now, even with two instances at once', async () => {
+  it('JOB-17: deletes the deduplication rows older than 7 days as of now, even with two instances at once', async () => {
     const { dataSource } = apps[0];
     await dataSource.query(
       `INSERT INTO processed_webhook_events (event_id, processed_at)

@@ -47,7 +47,7 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
     );
   });
 
-  it('cleanup_old_notifications deletes every notification older than 90 days, read or not, and keeps newer ones', async () => {
+  it('JOB-19 (later-version rule adopted, §3.2.4): cleanup_old_notifications deletes every notification older than 90 days, read or not, and keeps newer ones', async () => {
     const user = await createUser(testApp.dataSource);
     await insertNotification(user, 'booking_confirmed', daysAgo(91), true);
     await insertNotification(user, 'booking_confirmed', daysAgo(120), false);
@@ -63,7 +63,7 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
     expect(left.map((row) => row.created_at)).toEqual([daysAgo(89)]);
   });
 
-  it('cleanup_expired_push_tokens forgets only the tokens of accounts untouched for 180 days', async () => {
+  it('JOB-20: cleanup_expired_push_tokens forgets only the tokens of accounts untouched for 180 days', async () => {
     const stale = await createUser(testApp.dataSource, { expoPushToken: 'ExponentPushToken[stale]' });
     const recent = await createUser(testApp.dataSource, { expoPushToken: 'ExponentPushToken[recent]' });
     await testApp.dataSource.query('UPDATE users SET updated_at = $2 WHERE id = $1', [

@@ -37,7 +37,7 @@ describe('notify_unverified_mechanics (messaging §3.2.4)', () => {
   const runEverywhere = () =>
     Promise.all(apps.map((app) => app.app.get(JobRunner).run('notify_unverified_mechanics')));
 
-  it('reminds each mechanic without an identity document once, even with two instances running it at once', async () => {
+  it('JOB-22: reminds each mechanic without an identity document once, even with two instances running it at once', async () => {
     const onboarding = await Promise.all(
       Array.from({ length: 450 }, () =>
         createMechanic(dataSource, { isIdentityVerified: false, isActive: false }),
@@ -56,7 +56,7 @@ describe('notify_unverified_mechanics (messaging §3.2.4)', () => {
     ]);
   });
 
-  it('leaves out verified mechanics, those who sent a document, suspended ones and deleted accounts', async () => {
+  it('JOB-22: leaves out verified mechanics, those who sent a document, suspended ones and deleted accounts', async () => {
     const skipped = await Promise.all([
       createMechanic(dataSource, { isIdentityVerified: true }),
       createMechanic(dataSource, { isIdentityVerified: false, identityDocumentUrl: 'identity/doc.jpg' }),
@@ -77,7 +77,7 @@ describe('notify_unverified_mechanics (messaging §3.2.4)', () => {
     expect(await reminders(suspensionOver)).toHaveLength(1);
   });
 
-  it('reminds again only once seven days have passed', async () => {
+  it('JOB-22: reminds again only once seven days have passed', async () => {
     const mechanic = await createMechanic(dataSource, { isIdentityVerified: false });
     await runEverywhere();
 
