@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createTestDatabase } from '../support/database';
 import { productionTestConfig, testConfig } from '../support/config';
+import { JobRunner } from '../../src/scheduling/job-runner';
 import { startTestApp, type TestApp } from '../support/app';
 
 const redisUrl = process.env.REDIS_URL;
@@ -228,5 +229,43 @@ describe('GET /health (identity-platform §2.4 #37 with the HEAD semantics of §
         );
       });
     }
+  });
+  describe('GET /health/scheduler: triggers in this process, last outcome of each job in any instance', () => {
+    const schedulerHealth = (testApp: TestApp) =>
+      testApp.http.get('/health/scheduler').set('X-Forwarded-For', `198.51.100.${++clients % 250}`);
+
+    it('OPS-17: lists every scheduled job with its UTC schedule; a run in another instance shows as its last success', async () => {
+      const before = await schedulerHealth(app('devNoRedis'));
+      expect(before.status).toBe(200);
+      expect(before.body.scheduler).toBe('running');
+      const names = (before.body.jobs as { name: string }[]).map((job) => job.name);
+      expect(names).toEqual([...names].sort());
+      expect(before.body.jobs).toContainEqual({
+        name: 'send_reminders',
+        schedule: '*/15 * * * *',
+        last_succeeded_at: null,
+        last_failed_at: null,
+      });
+
+      // An instance without triggers (JOBS_ENABLED=false) runs the job by hand, as the CLI would.
+      const ranAt = Date.now();
+      await app('devJobsOff').app.get(JobRunner).run('cleanup_webhook_events');
+
+      const after = await schedulerHealth(app('devNoRedis'));
+      const cleanup = (after.body.jobs as { name: string; last_succeeded_at: string | null }[]).find(
+        (job) => job.name === 'cleanup_webhook_events',
+      );
+      expect(Date.parse(cleanup?.last_succeeded_at ?? '')).toBeGreaterThanOrEqual(ranAt - 1_000);
+    });
+
+    it('OPS-04: a process with JOBS_ENABLED=false reports "stopped" and the same job history', async () => {
+      const [running, stopped] = await Promise.all([
+        schedulerHealth(app('devNoRedis')),
+        schedulerHealth(app('devJobsOff')),
+      ]);
+      expect(stopped.status).toBe(200);
+      expect(stopped.body.scheduler).toBe('stopped');
+      expect(stopped.body.jobs).toEqual(running.body.jobs);
+    });
   });
 });

@@ -8,6 +8,7 @@ import { RedisConnection } from '../../common/redis/redis-connection';
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/load-config';
 import { SchedulerStatus } from '../../scheduling/scheduler-status';
+import { SchedulerHealth, type SchedulerHealthBody } from './scheduler-health';
 
 const REDIS_PING_TIMEOUT_MS = 2_000;
 /** An unreachable database must not hold the probe for the pool's 30 s connection timeout. */
@@ -27,6 +28,7 @@ export class HealthController {
     private readonly scheduler: SchedulerStatus,
     private readonly redis: RedisConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly schedulerHealth: SchedulerHealth,
   ) {}
 
   @Get()
@@ -54,6 +56,24 @@ export class HealthController {
       redis: redisUp ? 'ok' : 'error',
       scheduler: schedulerUp ? 'ok' : 'error',
     };
+  }
+
+  /**
+   * The scheduler in detail: whether this process fires the triggers, and when each job last
+   * succeeded in any instance. Apart from /health, whose body the existing clients fix (OPS-01).
+   */
+  @Get('scheduler')
+  @RateLimit('health')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Scheduler triggers in this process and the last outcome of each job' })
+  async checkScheduler(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SchedulerHealthBody | HealthBody> {
+    if (!(await this.databaseAnswers())) {
+      response.status(503);
+      return { status: 'unhealthy', database: 'disconnected', redis: 'unknown' };
+    }
+    return this.schedulerHealth.check();
   }
 
   private async databaseAnswers(): Promise<boolean> {
