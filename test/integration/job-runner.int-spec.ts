@@ -14,10 +14,15 @@ import {
   JOB_ROWS_TABLE,
 } from '../support/fixtures/counting-job.module';
 
-async function jobRuns(jobName: string, status: string): Promise<number> {
-  const metric = await register.getSingleMetric('emecano_scheduler_job_runs_total')?.get();
-  return metric?.values.find((v) => v.labels.job_name === jobName && v.labels.status === status)?.value ?? 0;
+async function sample(metricName: string, labels: Record<string, string>): Promise<number> {
+  const metric = await register.getSingleMetric(metricName)?.get();
+  const matches = (v: { labels: Record<string, unknown> }) =>
+    Object.entries(labels).every(([name, value]) => v.labels[name] === value);
+  return metric?.values.find(matches)?.value ?? 0;
 }
+
+const jobRuns = (jobName: string, status: string) =>
+  sample('emecano_scheduler_job_runs_total', { job_name: jobName, status });
 
 describe('job runner', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00.000Z'));
@@ -56,9 +61,31 @@ describe('job runner', () => {
       new Date('2026-03-02T10:00:00.000Z'),
     ]);
     const before = await jobRuns(COUNTING_JOB, 'success');
+    const rowsBefore = await sample('emecano_scheduler_job_rows_processed_total', { job_name: COUNTING_JOB });
+    const timedBefore = await sample('emecano_scheduler_job_duration_seconds', {
+      job_name: COUNTING_JOB,
+      status: 'success',
+      le: '+Inf',
+    });
 
     expect(await apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(10);
     expect(await jobRuns(COUNTING_JOB, 'success')).toBe(before + 1);
+    expect(await sample('emecano_scheduler_job_rows_processed_total', { job_name: COUNTING_JOB })).toBe(
+      rowsBefore + 10,
+    );
+    expect(
+      await sample('emecano_scheduler_job_duration_seconds', {
+        job_name: COUNTING_JOB,
+        status: 'success',
+        le: '+Inf',
+      }),
+    ).toBe(timedBefore + 1);
+    expect(
+      await apps[0].dataSource.query(
+        'SELECT last_succeeded_at FROM scheduler_job_status WHERE job_name = $1',
+        [COUNTING_JOB],
+      ),
+    ).toEqual([{ last_succeeded_at: clock.now() }]);
 
     clock.advance(2 * 3_600_000);
     expect(await apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(1);
@@ -85,6 +112,12 @@ describe('job runner', () => {
     const before = await jobRuns(FAILING_JOB, 'error');
     await expect(apps[0].app.get(JobRunner).run(FAILING_JOB)).rejects.toThrow('bookings store unavailable');
     expect(await jobRuns(FAILING_JOB, 'error')).toBe(before + 1);
+    expect(
+      await apps[0].dataSource.query(
+        'SELECT last_succeeded_at, last_failed_at FROM scheduler_job_status WHERE job_name = $1',
+        [FAILING_JOB],
+      ),
+    ).toEqual([{ last_succeeded_at: null, last_failed_at: clock.now() }]);
   });
 
   it('refuses an unknown job name, listing the known ones', async () => {
@@ -127,6 +160,39 @@ describe('operations CLI', () => {
 
   it('migrate exits 0 and leaves the schema up to date', async () => {
     expect(await runCli(['migrate'])).toBe(EXIT.ok);
+  });
+
+  it('job:run runs the job to completion and exits 0', async () => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO processed_webhook_events (event_id, processed_at) VALUES ('evt_cli', now() - interval '8 days')`,
+      );
+      expect(await runCli(['job:run', 'cleanup_webhook_events'])).toBe(EXIT.ok);
+      const { rows } = await client.query(
+        `SELECT 1 FROM processed_webhook_events WHERE event_id = 'evt_cli'`,
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('job:run exits 1 when the job fails (detect_orphaned_files with the bucket unreachable)', async () => {
+    Object.assign(process.env, {
+      R2_ENDPOINT_URL: 'http://127.0.0.1:9',
+      R2_ACCESS_KEY_ID: 'key',
+      R2_SECRET_ACCESS_KEY: 'secret',
+      R2_PUBLIC_URL: 'https://files.emecano.test',
+    });
+    try {
+      expect(await runCli(['job:run', 'detect_orphaned_files'])).toBe(EXIT.failure);
+    } finally {
+      for (const name of ['R2_ENDPOINT_URL', 'R2_ACCESS_KEY_ID', 'R2_SECRET_ACCESS_KEY', 'R2_PUBLIC_URL']) {
+        delete process.env[name];
+      }
+    }
   });
 
   it('job:run with an unknown name exits 2 and lists the known jobs', async () => {
