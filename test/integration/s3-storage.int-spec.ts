@@ -1,37 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { S3Storage } from '../../src/storage/s3-storage';
-
-interface Recorded {
-  method: string;
-  url: string;
-  contentType: string | undefined;
-  body: Buffer;
-}
-
-/** The S3 PUT Object API as far as the SDK needs it: records each request, answers 200. */
-async function fakeS3(): Promise<{ server: Server; endpoint: string; requests: Recorded[] }> {
-  const requests: Recorded[] = [];
-  const server = createServer((request: IncomingMessage, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      requests.push({
-        method: request.method ?? '',
-        url: request.url ?? '',
-        contentType: request.headers['content-type'],
-        body: Buffer.concat(chunks),
-      });
-      response.writeHead(200, { ETag: '"etag"' }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { server, endpoint: `http://127.0.0.1:${port}`, requests };
-}
+import { FakeS3 } from '../support/fake-s3';
 
 describe('S3Storage (R2)', () => {
   it('PUTs the object with its content type into the bucket and returns its public URL', async () => {
-    const s3 = await fakeS3();
+    const s3 = await new FakeS3().start();
     try {
       const storage = new S3Storage({
         endpoint: s3.endpoint,
@@ -44,11 +16,20 @@ describe('S3Storage (R2)', () => {
       const url = await storage.put('avatars/abc.png', bytes, 'image/png');
 
       expect(url).toBe('https://files.emecano.test/avatars/abc.png');
-      expect(s3.requests).toHaveLength(1);
-      expect(s3.requests[0]).toMatchObject({ method: 'PUT', contentType: 'image/png', body: bytes });
-      expect(s3.requests[0].url.split('?')[0]).toBe('/emecano-storage/avatars/abc.png');
+      expect(s3.requests).toEqual([
+        { operation: 'PutObject', bucket: 'emecano-storage', key: 'avatars/abc.png' },
+      ]);
+      expect(s3.object('emecano-storage', 'avatars/abc.png')).toMatchObject({
+        body: bytes,
+        contentType: 'image/png',
+      });
+
+      // The 900 s signed link reads it back (GetObject).
+      const read = await fetch((await storage.temporaryUrl(url))!);
+      expect(read.status).toBe(200);
+      expect(Buffer.from(await read.arrayBuffer())).toEqual(bytes);
     } finally {
-      s3.server.close();
+      await s3.close();
     }
   });
 

@@ -62,6 +62,10 @@ export class FakeS3 {
     this.objects.set(`${bucket}/${key}`, { body, contentType: 'application/octet-stream', lastModified });
   }
 
+  object(bucket: string, key: string): { body: Buffer; contentType: string } | undefined {
+    return this.objects.get(`${bucket}/${key}`);
+  }
+
   keys(bucket: string): string[] {
     const prefix = `${bucket}/`;
     return [...this.objects.keys()]
