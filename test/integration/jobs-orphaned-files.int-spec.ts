@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MechanicFileReferences } from '../../src/mechanics/persistence/mechanic-file-references';
 import { JobRunner } from '../../src/scheduling/job-runner';
 import { startTestApp, type TestApp } from '../support/app';
@@ -128,5 +131,52 @@ describe('detect_orphaned_files (bookings-payments §7.11) against a fake S3', (
       clock.set(NOW);
     }
     expect(s3.count('DeleteObject')).toBe(0);
+  });
+});
+
+describe('detect_orphaned_files on the development storage (STORAGE_DIR)', () => {
+  const clock = new FixedClock(NOW);
+  let directory: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let testApp: TestApp;
+
+  async function file(key: string, modified: Date): Promise<void> {
+    const path = join(directory, key);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, 'file');
+    await utimes(path, modified, modified);
+  }
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'emecano-sweep-'));
+    db = await createTestDatabase();
+    testApp = await startTestApp({
+      config: testConfig({ STORAGE_DIR: directory }),
+      databaseUrl: db.url,
+      clock,
+    });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await db?.drop();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('JOB-23: deletes the old unreferenced file of the directory, keeps the referenced and the recent ones', async () => {
+    await file('avatars/kept.jpg', daysAgo(10));
+    await file('avatars/orphan.jpg', daysAgo(10));
+    await file('cv/recent.pdf', daysAgo(2));
+    const user = await createUser(testApp.dataSource);
+    await testApp.dataSource.query('UPDATE users SET photo_url = $2 WHERE id = $1', [
+      user.id,
+      '/uploads/avatars/kept.jpg',
+    ]);
+
+    expect(await testApp.app.get(JobRunner).run('detect_orphaned_files')).toBe(1);
+
+    expect((await readdir(directory, { recursive: true })).sort()).toEqual(
+      ['avatars', join('avatars', 'kept.jpg'), 'cv', join('cv', 'recent.pdf')].sort(),
+    );
   });
 });
