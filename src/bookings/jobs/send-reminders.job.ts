@@ -54,13 +54,20 @@ export class SendRemindersJob implements ScheduledJob {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** §7.4: a window that fails does not stop the other; the run still reports the failure. */
   async runBatch(now: Date): Promise<number> {
     let sent = 0;
+    const failures: unknown[] = [];
     for (const window of WINDOWS) {
-      for (const bookingId of await this.dueBookings(window, now)) {
-        if (await this.remindIsolated(window, now, bookingId)) sent++;
+      try {
+        for (const bookingId of await this.dueBookings(window, now)) {
+          if (await this.remindIsolated(window, now, bookingId)) sent++;
+        }
+      } catch (error) {
+        failures.push(error);
       }
     }
+    if (failures.length > 0) throw failures[0];
     return sent;
   }
 
