@@ -16,7 +16,12 @@ export interface TokenClaims {
   iss?: string;
   /** Issue time in milliseconds: `iat` has whole seconds, too coarse for the 500 ms rule (N24). */
   iat_ms?: number;
+  /** A `download` token's booking (messaging-reports §2.5): it opens that one receipt only. */
+  booking_id?: string;
 }
+
+/** Claims that bind a token to one resource, on top of the common ones. */
+export type ScopeClaims = Pick<TokenClaims, 'booking_id'>;
 
 export interface TokenPair {
   access_token: string;
@@ -51,12 +56,14 @@ export class TokenService {
   issue(
     type: TokenType,
     subject: string,
-    lifetimeSeconds = this.lifetimeOf(type),
+    scope: ScopeClaims = {},
   ): { token: string; jti: string; expiresAt: Date } {
     const nowMs = this.clock.now().getTime();
     const iat = Math.floor(nowMs / 1000);
     const jti = randomUUID();
+    const lifetimeSeconds = this.lifetimeOf(type);
     const claims: TokenClaims = {
+      ...scope,
       sub: subject,
       type,
       jti,
@@ -106,7 +113,7 @@ export class TokenService {
     return issuedAtMs < passwordChangedAt.getTime() - 500;
   }
 
-  private lifetimeOf(type: TokenType): number {
+  lifetimeOf(type: TokenType): number {
     switch (type) {
       case 'access':
         return this.config.JWT_ACCESS_TOKEN_EXPIRE_MINUTES * 60;
