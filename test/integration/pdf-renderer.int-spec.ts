@@ -45,7 +45,7 @@ const receipt: ReceiptInput = {
   serviceDate: new Date('2026-03-02T10:00:00.000Z'),
   mechanicCity: 'toulouse',
   vehicle: { brand: 'Renault', model: 'Clio', year: null },
-  prices: { base: '50.00', obdSupplement: '15.00', travelFees: '0.00', serviceFee: '4.75', total: '69.75' },
+  prices: { base: '40.00', obdSupplement: '25.00', travelFees: '0.00', total: '65.00' },
 };
 
 describe('PDF rendering in worker threads (messaging-reports §4, H-024)', () => {
@@ -114,11 +114,10 @@ describe('PDF rendering in worker threads (messaging-reports §4, H-024)', () =>
     const text = await pdfText(pdf);
     expect(text).toContain('Recu de paiement');
     expect(text).toContain('N° EM-3F2A9C4E');
-    expect(text).toMatch(/Inspection de base\s+50\.00 EUR/);
-    expect(text).toMatch(/Supplement diagnostic OBD\s+15\.00 EUR/);
-    expect(text).toMatch(/Frais de service\s+4\.75 EUR/);
+    expect(text).toMatch(/Inspection de base\s+40\.00 EUR/);
+    expect(text).toMatch(/Supplement diagnostic OBD\s+25\.00 EUR/);
     expect(text).not.toContain('Frais de deplacement');
-    expect(text).toMatch(/Total\s+69\.75 EUR/);
+    expect(text).toMatch(/Total\s+65\.00 EUR/);
     expect(text).toContain('Paye');
     expect(await pdfPageCount(pdf)).toBe(1);
     expect(await inkOnFirstPage(pdf)).toBeGreaterThan(0.01);

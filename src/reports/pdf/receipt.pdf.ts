@@ -18,7 +18,7 @@ import {
 /**
  * The fixed, typed receipt data (messaging-reports §4.6, later version), amounts already formatted
  * with two decimals. The price lines add up to the total (§9-19: the original's "OBD" line was the
- * difference of the other lines, so it was 0.00 or hid the fees).
+ * difference of the other lines, so it was 0.00; `receipts/receipt-prices.ts` computes them).
  */
 export interface ReceiptInput {
   bookingId: string;
@@ -31,8 +31,6 @@ export interface ReceiptInput {
     /** Present only when the buyer asked for the OBD diagnostic. */
     obdSupplement: string | null;
     travelFees: string;
-    /** Platform fees charged on top of the mechanic's price, when there are any. */
-    serviceFee: string | null;
     total: string;
   };
 }
@@ -94,7 +92,6 @@ function priceTable(doc: InstanceType<typeof PDFDocument>, prices: ReceiptInput[
   const rows: [string, string][] = [['Inspection de base', prices.base]];
   if (prices.obdSupplement !== null) rows.push(['Supplement diagnostic OBD', prices.obdSupplement]);
   if (prices.travelFees !== '0.00') rows.push(['Frais de deplacement', prices.travelFees]);
-  if (prices.serviceFee !== null) rows.push(['Frais de service', prices.serviceFee]);
   const width = contentWidth(doc);
   const line = (description: string, amount: string, bold: boolean) => {
     ensureRoom(doc, 22);
