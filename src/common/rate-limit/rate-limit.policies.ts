@@ -49,6 +49,8 @@ export const RATE_LIMIT_POLICIES = {
   booking_read: same(perMinute(60)),
   location_update: same(perMinute(60)),
   location_read: same(perMinute(120)),
+  /** messaging-reports §2.5: the receipt, its download token and the download. */
+  receipt: same(perMinute(10)),
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
