@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Storage, type StoredObjectPage } from './storage';
 
@@ -21,6 +21,13 @@ export class LocalStorage extends Storage {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);
     return `${LOCAL_URL_PREFIX}${key}`;
+  }
+
+  async read(storedUrl: string): Promise<Buffer> {
+    const path = resolve(this.root, storedUrl.slice(LOCAL_URL_PREFIX.length));
+    if (!storedUrl.startsWith(LOCAL_URL_PREFIX) || !path.startsWith(this.root + sep))
+      throw new Error(`Not a stored file of ${this.root}: ${storedUrl}`);
+    return await readFile(path);
   }
 
   temporaryUrl(storedUrl: string | null): Promise<string | null> {

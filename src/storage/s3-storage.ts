@@ -30,6 +30,15 @@ export class S3Storage extends Storage {
     });
   }
 
+  async read(storedUrl: string): Promise<Buffer> {
+    const prefix = `${this.options.publicUrl}/`;
+    if (!storedUrl.startsWith(prefix)) throw new Error(`Not a file of this bucket: ${storedUrl}`);
+    const object = await this.client.send(
+      new GetObjectCommand({ Bucket: this.options.bucket, Key: storedUrl.slice(prefix.length) }),
+    );
+    return Buffer.from(await (object.Body?.transformToByteArray() ?? new Uint8Array()));
+  }
+
   async put(key: string, bytes: Buffer, contentType: string): Promise<string> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: bytes, ContentType: contentType }),

@@ -42,18 +42,24 @@ export const SingleFileUpload = (field: string) =>
     ),
   );
 
-/** A multipart route taking at most one file in each of `fields` (`@UploadedFiles()`), 5 MB each. */
-export const FileFieldsUpload = (fields: readonly string[]) =>
-  applyDecorators(
+/**
+ * A multipart route taking files in each of `fields` (`@UploadedFiles()`), 5 MB each: one per field,
+ * unless `maxCounts` allows a field more.
+ */
+export const FileFieldsUpload = (
+  fields: readonly string[],
+  maxCounts: Readonly<Record<string, number>> = {},
+) => {
+  const counted = fields.map((name) => ({ name, maxCount: maxCounts[name] ?? 1 }));
+  const files = counted.reduce((sum, field) => sum + field.maxCount, 0);
+  return applyDecorators(
     ApiConsumes('multipart/form-data'),
     UseInterceptors(
       UploadLimitErrors,
-      FileFieldsInterceptor(
-        fields.map((name) => ({ name, maxCount: 1 })),
-        { limits: { fileSize: MAX_UPLOAD_BYTES, files: fields.length } },
-      ),
+      FileFieldsInterceptor(counted, { limits: { fileSize: MAX_UPLOAD_BYTES, files } }),
     ),
   );
+};
 
 /** The files of a FileFieldsUpload route, by field. */
 export type UploadedFields<F extends string> = Partial<Record<F, UploadedFile[]>>;

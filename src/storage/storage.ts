@@ -3,6 +3,9 @@ export abstract class Storage {
   /** Stores `bytes` under `key` (`<folder>/<uuid>.<ext>`) and returns the URL to record. */
   abstract put(key: string, bytes: Buffer, contentType: string): Promise<string>;
 
+  /** The bytes of a file `put` stored, by the URL it returned (private files served by a route). */
+  abstract read(storedUrl: string): Promise<Buffer>;
+
   /** A URL a client may use for a short while (900 s) to read a stored file; null stays null. */
   abstract temporaryUrl(storedUrl: string | null): Promise<string | null>;
 

@@ -4,8 +4,11 @@ import { DomainError } from '../common/errors/domain-error';
 export const UPLOAD_FOLDERS = ['identity', 'proofs', 'cv', 'avatars', 'diplomas', 'disputes'] as const;
 export type UploadFolder = (typeof UPLOAD_FOLDERS)[number];
 
-/** Folders whose files are personal documents: never served publicly, only as short-lived links. */
-export const SENSITIVE_FOLDERS: readonly UploadFolder[] = ['identity', 'proofs', 'cv'];
+/**
+ * Folders whose files are personal documents, and the generated inspection reports (private, issue
+ * 8): never served publicly, only as short-lived links.
+ */
+export const SENSITIVE_FOLDERS: readonly string[] = ['identity', 'proofs', 'cv', 'reports'];
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 

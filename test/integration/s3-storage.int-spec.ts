@@ -33,6 +33,27 @@ describe('S3Storage (R2)', () => {
     }
   });
 
+  it('reads back the bytes of a file it stored, by the URL it returned (the private report route)', async () => {
+    const s3 = await new FakeS3().start();
+    try {
+      const storage = new S3Storage({
+        endpoint: s3.endpoint,
+        accessKeyId: 'key',
+        secretAccessKey: 'secret',
+        bucket: 'emecano-storage',
+        publicUrl: 'https://files.emecano.test',
+      });
+      const pdf = Buffer.from('%PDF-1.7\nreport');
+      const url = await storage.put('reports/abc.pdf', pdf, 'application/pdf');
+
+      expect((await storage.read(url)).equals(pdf)).toBe(true);
+      expect(s3.requests.map((request) => request.operation)).toEqual(['PutObject', 'GetObject']);
+      await expect(storage.read('https://elsewhere.test/reports/abc.pdf')).rejects.toThrow(/Not a file/);
+    } finally {
+      await s3.close();
+    }
+  });
+
   it('turns a stored URL of the bucket into a 900 s signed GET, leaves other URLs and null alone', async () => {
     const storage = new S3Storage({
       endpoint: 'http://127.0.0.1:9',
