@@ -2,10 +2,11 @@ import { DOMAIN_ERROR_STATUS } from './error-codes';
 
 /**
  * The 5xx answers the spec prescribes for expected situations: a payment the provider refused or
- * could not make (H-022, §4.7), and a webhook Stripe must redeliver or that cannot be verified
- * (§4.8, decision D13).
+ * could not make (H-022, §4.7), a webhook Stripe must redeliver or that cannot be verified
+ * (§4.8, decision D13), and an inspection report that could not be rendered or stored (§3.7-6).
  */
 const PRESCRIBED_5XX: Partial<Record<keyof typeof DOMAIN_ERROR_STATUS, number>> = {
+  report_generation_failed: 500,
   payment_failed: 500,
   payment_provider_error: 500,
   webhook_misconfigured: 500,

@@ -61,6 +61,10 @@ export type DomainErrorCode =
   | 'refund_exceeds_price'
   | 'booking_not_due'
   | 'active_bookings'
+  // bookings: check-out (§3.7) and its report
+  | 'invalid_check_out'
+  | 'report_generation_failed'
+  | 'report_not_found'
   // bookings: creation (§3.1) and tracking (§3.12, §3.13)
   | 'slot_being_booked'
   | 'invalid_slot_start_time'
@@ -142,6 +146,9 @@ export const DOMAIN_ERROR_STATUS = {
   refund_exceeds_price: 400,
   booking_not_due: 409,
   active_bookings: 409,
+  invalid_check_out: 400,
+  report_generation_failed: 500,
+  report_not_found: 404,
   slot_being_booked: 409,
   invalid_slot_start_time: 422,
   booking_too_soon: 400,

@@ -44,6 +44,8 @@ export const RATE_LIMIT_POLICIES = {
   booking_decision: same(perMinute(10)),
   /** bookings-payments §3.6 `CODE_ENTRY`: enter-code, on top of the 5 attempts per code (I-8). */
   code_entry: { dev: perMinute(10), prod: perMinute(3) },
+  /** bookings-payments §3.0: check-out, a multipart upload with a PDF render. */
+  check_out: same({ limit: 10, per: 'hour' }),
   /** bookings-payments §3.0: creating, reading and tracking bookings. */
   booking_create: same(perMinute(5)),
   booking_read: same(perMinute(60)),
