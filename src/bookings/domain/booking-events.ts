@@ -1,4 +1,5 @@
 import { type DisputeReason, type RefusalReason } from './booking-status';
+import { type InspectionRecords } from './inspection';
 
 /**
  * The caller of a transition. People carry the ids ownership is checked against; `system` is a
@@ -34,8 +35,8 @@ export type BookingEvent =
   | Base<'report_no_show'>
   /** T10: PATCH …/enter-code; the handler compares the HMAC in constant time and says if it matched. */
   | (Base<'enter_code'> & { codeMatches: boolean })
-  /** T11: PATCH …/check-out. */
-  | Base<'check_out'>
+  /** T11: PATCH …/check-out, with what it stored beforehand (absent only when asking `refusalFor`). */
+  | (Base<'check_out'> & { inspection?: InspectionRecords })
   /** T12: PATCH …/validate(-with-photos) with validated=true. */
   | Base<'validate'>
   /** T13: PATCH …/validate(-with-photos) with validated=false. */

@@ -13,10 +13,12 @@ import { type BookingEvent, type BookingRules } from '../../domain/booking-event
 import { type BookingRefusal } from '../../domain/booking-refusals';
 import { type DisputeReason } from '../../domain/booking-status';
 import { type BookingDecision, decide } from '../../domain/booking.machine';
+import { type InspectionRecords, reportPath } from '../../domain/inspection';
 import { type BookingEntity } from '../../persistence/booking.entity';
 import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts';
 import { recordTransition } from '../../persistence/booking.locks';
 import { insertDispute } from '../../persistence/dispute-cases';
+import { insertInspectionRecords } from '../../persistence/inspection-records';
 import { releaseSlot } from '../../persistence/slot-release';
 import { CheckInCodes } from '../check-in/check-in-codes';
 import { BookingPayments, type Settlement } from './booking-payments';
@@ -67,12 +69,7 @@ export class BookingTransitionRunner {
     event: BookingEvent,
   ): Promise<AppliedTransition | BookingRefusal> {
     const at = this.clock.now();
-    const facts = await loadBookingFacts(manager, booking, {
-      now: at,
-      rules: this.rules,
-      timeZone: this.config.APP_TIMEZONE,
-    });
-    const decided = decide(booking.status, facts, event);
+    const decided = await this.decideAt(manager, booking, event, at);
     if (!decided.ok) return decided;
     const settlement = await this.payments.settle(manager, booking, decided);
     const decision = recordedMoney(decided, settlement, booking.totalPrice);
@@ -91,7 +88,8 @@ export class BookingTransitionRunner {
         ...dispute,
         createdAt: at,
       });
-    for (const effect of decision.effects) await this.carryOut(manager, effect, recorded, decision);
+    for (const effect of decision.effects)
+      await this.carryOut(manager, effect, recorded, decision, event, at);
     return {
       ok: true,
       booking: recorded,
@@ -100,6 +98,28 @@ export class BookingTransitionRunner {
       checkInCode: issued?.code ?? null,
       disputeReason: dispute?.reason ?? null,
     };
+  }
+
+  /**
+   * What `apply` would refuse, without carrying anything out: for a command that must do slow work
+   * (an upload) between the guards and the transition, outside the lock, and then `apply`.
+   */
+  async refusalFor(
+    manager: EntityManager,
+    booking: BookingEntity,
+    event: BookingEvent,
+  ): Promise<BookingRefusal | null> {
+    const decided = await this.decideAt(manager, booking, event, this.clock.now());
+    return decided.ok ? null : decided;
+  }
+
+  private async decideAt(manager: EntityManager, booking: BookingEntity, event: BookingEvent, now: Date) {
+    const facts = await loadBookingFacts(manager, booking, {
+      now,
+      rules: this.rules,
+      timeZone: this.config.APP_TIMEZONE,
+    });
+    return decide(booking.status, facts, event);
   }
 
   /** After commit only (M-030): never count what may still roll back. */
@@ -121,11 +141,24 @@ export class BookingTransitionRunner {
     effect: BookingEffect,
     booking: BookingEntity,
     decision: BookingDecision,
+    event: BookingEvent,
+    at: Date,
   ): Promise<void> {
     const bookingId = booking.id;
     switch (effect) {
       case 'releaseSlot':
         await releaseSlot(manager, booking);
+        return;
+      case 'storeInspectionReport':
+        // T11: the files were stored before the lock was taken; their rows commit with the status.
+        await insertInspectionRecords(manager, bookingId, inspectionOf(event), at);
+        return;
+      case 'notifyBuyerReportReady':
+        await this.notifications.notify(
+          manager,
+          booking.buyerId,
+          NOTIFICATIONS.checkOutDone({ bookingId, pdfUrl: reportPath(bookingId) }),
+        );
         return;
       case 'notifyBuyerConfirmed':
         await this.notifications.notify(
@@ -191,6 +224,12 @@ const HANDLED_ELSEWHERE = new Set<BookingEffect>([
 function disputeOpenedBy(event: BookingEvent): { reason: DisputeReason; description: string } {
   if (event.type === 'report_no_show') return { reason: 'no_show', description: NO_SHOW_DESCRIPTION };
   throw new Error(`Opening a dispute on ${event.type} is not carried out by this runner yet`);
+}
+
+/** Check-out applies with the records of the files it stored; only `refusalFor` goes without. */
+function inspectionOf(event: BookingEvent): InspectionRecords {
+  if (event.type === 'check_out' && event.inspection) return event.inspection;
+  throw new Error(`${event.type} carries no inspection records`);
 }
 
 /**
