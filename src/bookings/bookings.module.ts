@@ -4,6 +4,8 @@ import { PaymentsModule } from '../payments/payments.module';
 import { AcceptBookingHandler } from './commands/accept-booking/accept-booking.handler';
 import { CheckInCodes } from './commands/check-in/check-in-codes';
 import { CheckInHandler } from './commands/check-in/check-in.handler';
+import { CheckOutHandler } from './commands/check-out/check-out.handler';
+import { InspectionReportFiles } from './commands/check-out/inspection-report-files';
 import { CancelBookingHandler } from './commands/cancel-booking/cancel-booking.handler';
 import { AccountBookingsCloser } from './commands/close-account-bookings/account-bookings-closer';
 import { CreateBookingHandler } from './commands/create-booking/create-booking.handler';
@@ -15,11 +17,13 @@ import { UpdateLocationHandler } from './commands/update-location/update-locatio
 import { BookingDecisionsController } from './http/booking-decisions.controller';
 import { BookingsController } from './http/bookings.controller';
 import { InspectionDayController } from './http/inspection-day.controller';
+import { InspectionReportController } from './http/inspection-report.controller';
 import { BookingEntity } from './persistence/booking.entity';
 import { BookingTransitionEntity } from './persistence/booking-transition.entity';
 import { BookingsPersonalData } from './persistence/bookings.personal-data';
 import { GetBookingHandler } from './queries/get-booking/get-booking.handler';
 import { GetLocationHandler } from './queries/get-location/get-location.handler';
+import { GetReportHandler } from './queries/get-report/get-report.handler';
 import { ListMyBookingsHandler } from './queries/list-my-bookings/list-my-bookings.handler';
 import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/mechanic-booking-stats.handler';
 import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.handler';
@@ -30,11 +34,16 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
  * the locking helpers (persistence/booking.locks.ts), creation and the reads, and the transitions
  * that carry out the machine's decisions: accept, refuse, cancel, check-in and enter-code, the
- * PaymentIntent webhooks and the account-deletion closures.
+ * PaymentIntent webhooks and the account-deletion closures; check-out with its inspection report.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([BookingEntity, BookingTransitionEntity]), PaymentsModule],
-  controllers: [BookingsController, BookingDecisionsController, InspectionDayController],
+  controllers: [
+    BookingsController,
+    BookingDecisionsController,
+    InspectionDayController,
+    InspectionReportController,
+  ],
   providers: [
     BookingsPersonalData,
     MechanicBookingStatsHandler,
@@ -55,6 +64,9 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
     PaymentIntentEventsHandler,
     SendRemindersJob,
     AnonymizeOldBookingsJob,
+    CheckOutHandler,
+    InspectionReportFiles,
+    GetReportHandler,
   ],
 })
 export class BookingsModule {}

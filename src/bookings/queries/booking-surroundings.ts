@@ -2,6 +2,7 @@ import { type EntityManager } from 'typeorm';
 import { type AppConfig } from '../../config/load-config';
 import { type UserRole } from '../../identity/persistence/user.entity';
 import { type BookingSurroundings, type RevealRules } from '../http/booking-enriched.view';
+import { type BookingEntity } from '../persistence/booking.entity';
 
 /**
  * The slot and both parties' phones of each booking, in one statement. `has_review` stays false until
@@ -52,6 +53,17 @@ export async function profileIdOf(manager: EntityManager, userId: string): Promi
     userId,
   ]);
   return row?.id ?? null;
+}
+
+/** §3.11: admins read any booking, a buyer only theirs, anyone else only as the booking's mechanic. */
+export async function mayReadBooking(
+  manager: EntityManager,
+  reader: BookingReader,
+  booking: Pick<BookingEntity, 'buyerId' | 'mechanicId'>,
+): Promise<boolean> {
+  if (reader.role === 'admin') return true;
+  if (reader.role === 'buyer') return booking.buyerId === reader.userId;
+  return (await profileIdOf(manager, reader.userId)) === booking.mechanicId;
 }
 
 /** The contact-phone reveal of §3.0.1, as of now. */

@@ -195,7 +195,7 @@ function imageGrid(doc: Doc, images: [Uint8Array, string][], width: number, heig
     const y = doc.y;
     images.slice(start, start + perRow).forEach(([bytes, caption], column) => {
       const x = PAGE_MARGIN + column * (width + gap);
-      doc.image(Buffer.from(bytes), x, y, { fit: [width, height], align: 'center', valign: 'center' });
+      drawImage(doc, bytes, x, y, width, height);
       doc
         .font('Helvetica')
         .fontSize(9)
@@ -204,6 +204,23 @@ function imageGrid(doc: Doc, images: [Uint8Array, string][], width: number, heig
     });
     doc.x = PAGE_MARGIN;
     doc.y = y + height + 22;
+  }
+}
+
+/**
+ * A photo that passed the upload checks (type and magic bytes) may still not decode: like the
+ * original's HTML renderer, the report then shows an empty frame rather than failing altogether.
+ */
+function drawImage(doc: Doc, bytes: Uint8Array, x: number, y: number, width: number, height: number): void {
+  try {
+    doc.image(Buffer.from(bytes), x, y, { fit: [width, height], align: 'center', valign: 'center' });
+  } catch {
+    doc.lineWidth(0.5).rect(x, y, width, height).stroke(COLOURS.rule);
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .fillColor(COLOURS.muted)
+      .text('Image illisible', x, y + height / 2 - 5, { width, align: 'center' });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { APP_CONFIG } from '../../../config/config.module';
@@ -9,12 +9,11 @@ import { type AppConfig } from '../../../config/load-config';
 import { MESSAGES } from '../../domain/booking-refusals';
 import { enrichedBookingView } from '../../http/booking-enriched.view';
 import { BookingEntity } from '../../persistence/booking.entity';
-import { type BookingReader, loadSurroundings, profileIdOf, revealRules } from '../booking-surroundings';
+import { loadSurroundings, mayReadBooking, revealRules } from '../booking-surroundings';
 import { GetBookingQuery } from './get-booking.query';
 
 /**
- * §3.11, without a lock: 404 for an unknown id; then admins read any booking, a buyer only theirs,
- * anyone else only as the booking's mechanic (403 "Not your booking" otherwise).
+ * §3.11, without a lock: 404 for an unknown id, then 403 "Not your booking" unless `mayReadBooking`.
  */
 @QueryHandler(GetBookingQuery)
 export class GetBookingHandler implements IQueryHandler<GetBookingQuery> {
@@ -28,7 +27,7 @@ export class GetBookingHandler implements IQueryHandler<GetBookingQuery> {
     const manager = this.dataSource.manager;
     const booking = await manager.findOneBy(BookingEntity, { id: bookingId });
     if (!booking) throw new DomainError('booking_not_found', 'Booking not found');
-    if (!(await mayRead(manager, reader, booking))) {
+    if (!(await mayReadBooking(manager, reader, booking))) {
       throw new DomainError('not_your_booking', MESSAGES.notYourBooking);
     }
     const surroundings = await loadSurroundings(manager, [booking.id]);
@@ -39,14 +38,4 @@ export class GetBookingHandler implements IQueryHandler<GetBookingQuery> {
       revealRules(this.clock.now(), this.config),
     );
   }
-}
-
-async function mayRead(
-  manager: EntityManager,
-  reader: BookingReader,
-  booking: BookingEntity,
-): Promise<boolean> {
-  if (reader.role === 'admin') return true;
-  if (reader.role === 'buyer') return booking.buyerId === reader.userId;
-  return (await profileIdOf(manager, reader.userId)) === booking.mechanicId;
 }
