@@ -21,6 +21,8 @@ import { InspectionReportController } from './http/inspection-report.controller'
 import { BookingEntity } from './persistence/booking.entity';
 import { BookingTransitionEntity } from './persistence/booking-transition.entity';
 import { BookingsPersonalData } from './persistence/bookings.personal-data';
+import { InspectionRecordsPersonalData } from './persistence/inspection-records.personal-data';
+import { InspectionFileOwners, InspectionFileReferences } from './persistence/inspection-stored-files';
 import { GetBookingHandler } from './queries/get-booking/get-booking.handler';
 import { GetLocationHandler } from './queries/get-location/get-location.handler';
 import { GetReportHandler } from './queries/get-report/get-report.handler';
@@ -67,6 +69,9 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
     CheckOutHandler,
     InspectionReportFiles,
     GetReportHandler,
+    InspectionFileReferences,
+    InspectionFileOwners,
+    InspectionRecordsPersonalData,
   ],
 })
 export class BookingsModule {}

@@ -15,6 +15,9 @@ import { createMechanic } from '../support/mechanic-factories';
 import { moneyConsistency } from '../support/money-consistency';
 import { inkOnFirstPage, pdfText } from '../support/pdf';
 import { DEFAULT_PDF_RENDERER_OPTIONS, PdfRenderer } from '../../src/reports/pdf/pdf-renderer';
+import { InspectionRecordsPersonalData } from '../../src/bookings/persistence/inspection-records.personal-data';
+import { InspectionFileReferences } from '../../src/bookings/persistence/inspection-stored-files';
+import { type UserEntity } from '../../src/identity/persistence/user.entity';
 
 const INVALID = 'invalid_check_out';
 const REPORT_FAILED = 'Failed to generate PDF report. Please try again or contact support.';
@@ -622,6 +625,63 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
       expect([401, 403]).toContain(
         (await testApp.http.get(`/bookings/${done.id}/report`).set('X-Forwarded-For', newIp())).status,
       );
+    });
+
+    it('the stored proof photos and report are private: /uploads serves them to the participants only', async () => {
+      const fetch = (url: string, token: string) =>
+        testApp.http.get(url).set('X-Forwarded-For', newIp()).set(bearer(token));
+      for (const url of [done.plateUrl, done.pdfUrl]) {
+        expect((await fetch(url, forgeToken({ sub: done.p.buyer.id }))).status).toBe(200);
+        expect((await fetch(url, done.p.mechanic.token)).status).toBe(200);
+        const stranger = await createUser(testApp.dataSource);
+        expect((await fetch(url, forgeToken({ sub: stranger.id }))).status).toBe(404);
+      }
+    });
+
+    it('§7.11: the orphaned-file sweep sees the proofs, the additional photos and the report as referenced', async () => {
+      const { p, id } = await booking();
+      expect((await checkOut(id, p.mechanic.token, { additional: [jpeg] })).status).toBe(200);
+      const [proof] = await query<{
+        photo_plate_url: string;
+        photo_odometer_url: string;
+        additional_photo_urls: string[];
+      }>(
+        'SELECT photo_plate_url, photo_odometer_url, additional_photo_urls FROM validation_proofs WHERE booking_id = $1',
+        [id],
+      );
+      const [report] = await query<{ pdf_url: string }>('SELECT pdf_url FROM reports WHERE booking_id = $1', [
+        id,
+      ]);
+      const recorded = [
+        proof.photo_plate_url,
+        proof.photo_odometer_url,
+        ...proof.additional_photo_urls,
+        report.pdf_url,
+      ];
+
+      const referenced = await testApp.app
+        .get(InspectionFileReferences)
+        .referencedAmong([...recorded, '/uploads/proofs/orphan.jpg']);
+
+      expect([...referenced].sort()).toEqual([...recorded].sort());
+    });
+
+    it('GDPR art. 17: erasing the mechanic clears the positions of their check-outs and keeps the rest', async () => {
+      const { p, id } = await booking();
+      expect((await checkOut(id, p.mechanic.token)).status).toBe(200);
+
+      await testApp.dataSource.transaction((manager) =>
+        testApp.app.get(InspectionRecordsPersonalData).erase(manager, { id: p.mechanic.id } as UserEntity),
+      );
+
+      expect(
+        await query('SELECT gps_lat, gps_lng, entered_plate FROM validation_proofs WHERE booking_id = $1', [
+          id,
+        ]),
+      ).toEqual([{ gps_lat: null, gps_lng: null, entered_plate: 'AB-123-CD' }]);
+      expect(await query('SELECT count(*)::int AS n FROM reports WHERE booking_id = $1', [id])).toEqual([
+        { n: 1 },
+      ]);
     });
   });
 });
