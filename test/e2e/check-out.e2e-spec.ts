@@ -551,6 +551,14 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
       expectDomainError(response, 500, REPORT_FAILED, 'report_generation_failed');
       expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
       await expectNothingRecorded(id);
+      // §3.7-3: the proofs stored before the render are logged as orphans for the weekly sweep.
+      const orphaned = testApp.logs
+        .records()
+        .find((r) => r.event === 'check_out_files_orphaned' && r.booking_id === id);
+      expect(orphaned?.urls).toEqual([
+        expect.stringMatching(/^\/uploads\/proofs\//),
+        expect.stringMatching(/^\/uploads\/proofs\//),
+      ]);
       // The spinning thread is not the API's: /health kept answering while it spun.
       expect(healthTimes.length).toBeGreaterThan(10);
       expect(Math.max(...healthTimes)).toBeLessThan(1_000);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -7,7 +8,7 @@ import { inTransaction } from '../../../database/transactions';
 import { type InspectionReportInput } from '../../../reports/pdf/inspection-report.pdf';
 import { type BookingActor } from '../../domain/booking-events';
 import { refusalError } from '../../domain/booking-refusals';
-import { mechanicDisplayName } from '../../domain/inspection';
+import { type InspectionRecords, mechanicDisplayName } from '../../domain/inspection';
 import { BookingEntity } from '../../persistence/booking.entity';
 import { lockBooking } from '../../persistence/booking.locks';
 import { BookingTransitionRunner } from '../transitions/booking-transition.runner';
@@ -23,6 +24,8 @@ import { InspectionReportFiles } from './inspection-report-files';
  */
 @CommandHandler(CheckOutCommand)
 export class CheckOutHandler implements ICommandHandler<CheckOutCommand> {
+  private readonly logger = new Logger('CheckOut');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -43,35 +46,45 @@ export class CheckOutHandler implements ICommandHandler<CheckOutCommand> {
       all: [photos.plate, photos.odometer, ...photos.additional].map((photo) => photo.mimetype),
     });
     const stored = await this.files.storeProofs(photos);
-    const mechanicName = await mechanicNameOf(this.dataSource.manager, booking.mechanicId);
-    const pdfUrl = await this.files.storeReport(
-      reportInput(booking, form, photos, mechanicName, this.clock.now()),
-    );
-    // Should the booking have changed since `admitted` (a cancellation meanwhile), apply refuses and
-    // the files stored above are orphans: the weekly orphaned-file sweep deletes them (§7.11).
-    const applied = await inTransaction(this.dataSource, async (manager) => {
-      const locked = await lockBooking(manager, bookingId);
-      const result = await this.transitions.apply(manager, locked, {
-        type: 'check_out',
-        actor,
-        inspection: {
-          proof: {
-            photoPlateUrl: stored.plate,
-            photoOdometerUrl: stored.odometer,
-            enteredPlate: form.plate,
-            enteredOdometerKm: form.odometerKm,
-            gps: form.gps,
-            additionalPhotoUrls: stored.additional,
-          },
-          checklist: form.checklist,
-          pdfUrl,
+    const storedUrls = [stored.plate, stored.odometer, ...stored.additional];
+    try {
+      const mechanicName = await mechanicNameOf(this.dataSource.manager, booking.mechanicId);
+      const pdfUrl = await this.files.storeReport(
+        reportInput(booking, form, photos, mechanicName, this.clock.now()),
+      );
+      storedUrls.push(pdfUrl);
+      const applied = await this.record(bookingId, actor, {
+        proof: {
+          photoPlateUrl: stored.plate,
+          photoOdometerUrl: stored.odometer,
+          enteredPlate: form.plate,
+          enteredOdometerKm: form.odometerKm,
+          gps: form.gps,
+          additionalPhotoUrls: stored.additional,
         },
+        checklist: form.checklist,
+        pdfUrl,
       });
+      this.transitions.count(applied);
+      return { pdf_url: pdfUrl };
+    } catch (error) {
+      // §3.7-3: files no row will reference; the weekly orphaned-file sweep deletes them (§7.11).
+      this.logger.warn({ event: 'check_out_files_orphaned', booking_id: bookingId, urls: storedUrls });
+      throw error;
+    }
+  }
+
+  /**
+   * Under the row lock, the transition records the rows. Should the booking have changed since
+   * `admitted` (a cancellation meanwhile), `apply` refuses with the answer a later request would get.
+   */
+  private record(bookingId: string, actor: BookingActor, inspection: InspectionRecords) {
+    return inTransaction(this.dataSource, async (manager) => {
+      const locked = await lockBooking(manager, bookingId);
+      const result = await this.transitions.apply(manager, locked, { type: 'check_out', actor, inspection });
       if (!result.ok) throw refusalError(result);
       return result;
     });
-    this.transitions.count(applied);
-    return { pdf_url: pdfUrl };
   }
 
   /** §3.7-1 before any work: 404, then the machine's 403 and 409, on the row as it is now. */
