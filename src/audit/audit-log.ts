@@ -10,7 +10,9 @@ export type AuditAction =
   | 'suspend_user'
   | 'unsuspend_user'
   | 'deactivate_buyer'
-  | 'reactivate_buyer';
+  | 'reactivate_buyer'
+  | 'resolve_dispute_buyer'
+  | 'resolve_dispute_mechanic';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -31,6 +31,10 @@ import { MechanicBookingStatsHandler } from './queries/mechanic-booking-stats/me
 import { PaymentIntentEventsHandler } from './webhooks/payment-intent-events.handler';
 import { AnonymizeOldBookingsJob } from './jobs/anonymize-old-bookings.job';
 import { SendRemindersJob } from './jobs/send-reminders.job';
+import { DisputeEffects } from './commands/transitions/dispute-effects';
+import { ValidateBookingHandler } from './commands/validate-booking/validate-booking.handler';
+import { ValidateWithPhotosHandler } from './commands/validate-booking/validate-with-photos.handler';
+import { ValidationController } from './http/validation.controller';
 
 /**
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
@@ -45,6 +49,7 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
     BookingDecisionsController,
     InspectionDayController,
     InspectionReportController,
+    ValidationController,
   ],
   providers: [
     BookingsPersonalData,
@@ -72,6 +77,9 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
     InspectionFileReferences,
     InspectionFileOwners,
     InspectionRecordsPersonalData,
+    DisputeEffects,
+    ValidateBookingHandler,
+    ValidateWithPhotosHandler,
   ],
 })
 export class BookingsModule {}

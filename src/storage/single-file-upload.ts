@@ -7,7 +7,7 @@ import {
   PayloadTooLargeException,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileFieldsInterceptor, FileInterceptor } from '@nestjs/platform-express';
+import { FileFieldsInterceptor, FileInterceptor, FilesInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes } from '@nestjs/swagger';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { DomainError } from '../common/errors/domain-error';
@@ -73,3 +73,13 @@ export function requiredFile(file: UploadedFile | undefined, field: string): Upl
   }
   return file;
 }
+
+/** A multipart route taking the repeated field `field` (`@UploadedFiles()`), at most `maxCount` files of 5 MB. */
+export const RepeatedFileUpload = (field: string, maxCount: number) =>
+  applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    UseInterceptors(
+      UploadLimitErrors,
+      FilesInterceptor(field, maxCount, { limits: { fileSize: MAX_UPLOAD_BYTES, files: maxCount } }),
+    ),
+  );

@@ -20,7 +20,7 @@ const SIGNATURES = {
 type ContentType = keyof typeof SIGNATURES;
 
 /** Pictures only where a picture is expected (the original accepted a PDF as a profile photo: N17). */
-const IMAGES_ONLY: readonly UploadFolder[] = ['avatars', 'proofs'];
+const IMAGES_ONLY: readonly UploadFolder[] = ['avatars', 'proofs', 'disputes'];
 
 export interface UploadedFile {
   buffer: Buffer;

@@ -16,6 +16,18 @@ interface Base<T extends string> {
   actor: BookingActor;
 }
 
+/** What the opener of a dispute says (§9.1). */
+interface OpenedDispute {
+  reason: DisputeReason;
+  description: string;
+}
+
+/** The admin's resolution (§9.3): the dispute id names its §4.6 key, the notes go on the dispute. */
+interface DisputeResolution {
+  disputeId: string;
+  notes: string;
+}
+
 /**
  * Every event that moves a booking (bookings-payments §2.3, with the later rows of §12 and the
  * GDPR and suspension paths). The event names are stored in `booking_transitions.event`.
@@ -39,8 +51,8 @@ export type BookingEvent =
   | (Base<'check_out'> & { inspection?: InspectionRecords })
   /** T12: PATCH …/validate(-with-photos) with validated=true. */
   | Base<'validate'>
-  /** T13: PATCH …/validate(-with-photos) with validated=false. */
-  | (Base<'dispute'> & { reason: DisputeReason })
+  /** T13: PATCH …/validate(-with-photos) with validated=false; the photos are stored beforehand. */
+  | (Base<'dispute'> & OpenedDispute & { photoUrls: readonly string[] | null })
   /** T14: jobs release_payment / release_overdue_payments (one claim-based job, D6, D12). */
   | Base<'release_payment'>
   /** T14: webhook payment_intent.succeeded (the capture already happened). */
@@ -52,11 +64,11 @@ export type BookingEvent =
   /** T5: job check_pending_acceptances. */
   | Base<'expire_pending'>
   /** Webhook charge.dispute.created, where the matrix allows `→ disputed` (N13.23). */
-  | Base<'stripe_dispute_opened'>
+  | (Base<'stripe_dispute_opened'> & OpenedDispute)
   /** T15: PATCH /payments/disputes/resolve with resolution=buyer. */
-  | Base<'resolve_for_buyer'>
+  | (Base<'resolve_for_buyer'> & DisputeResolution)
   /** T16: PATCH /payments/disputes/resolve with resolution=mechanic. */
-  | Base<'resolve_for_mechanic'>
+  | (Base<'resolve_for_mechanic'> & DisputeResolution)
   /** §12.3 (adopted): an admin suspends the mechanic; their pending and confirmed bookings end. */
   | Base<'suspend_mechanic'>
   /** identity §2.1-14 steps 3–4: the buyer or the mechanic deletes their account. */

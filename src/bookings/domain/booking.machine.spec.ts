@@ -58,7 +58,12 @@ function event(type: BookingEventType, actor: BookingActor): BookingEvent {
     case 'enter_code':
       return { type, actor, codeMatches: true };
     case 'dispute':
-      return { type, actor, reason: 'wrong_info' };
+      return { type, actor, reason: 'wrong_info', description: 'Wrong plate', photoUrls: null };
+    case 'stripe_dispute_opened':
+      return { type, actor, reason: 'other', description: 'Auto-created from Stripe dispute dp_1: general' };
+    case 'resolve_for_buyer':
+    case 'resolve_for_mechanic':
+      return { type, actor, disputeId: '00000000-0000-4000-8000-000000000001', notes: '' };
     default:
       return { type, actor } as BookingEvent;
   }

@@ -89,7 +89,14 @@ export type DomainErrorCode =
   | 'webhook_misconfigured'
   | 'invalid_signature'
   | 'invalid_payload'
-  | 'webhook_processing_failed';
+  | 'webhook_processing_failed'
+  // disputes (bookings-payments §3.8, §3.9, §9)
+  | 'invalid_dispute'
+  | 'dispute_not_found'
+  | 'dispute_already_resolved'
+  | 'dispute_busy'
+  | 'payment_not_capturable'
+  | 'invalid_dispute_status';
 
 export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
@@ -172,4 +179,10 @@ export const DOMAIN_ERROR_STATUS = {
   invalid_signature: 400,
   invalid_payload: 400,
   webhook_processing_failed: 500,
+  invalid_dispute: 400,
+  dispute_not_found: 404,
+  dispute_already_resolved: 409,
+  dispute_busy: 409,
+  payment_not_capturable: 409,
+  invalid_dispute_status: 400,
 } as const satisfies Record<DomainErrorCode, number>;

@@ -53,6 +53,8 @@ export const RATE_LIMIT_POLICIES = {
   location_read: same(perMinute(120)),
   /** messaging-reports §2.5: the receipt, its download token and the download. */
   receipt: same(perMinute(10)),
+  /** bookings-payments §3.9: validation with dispute photos. */
+  validate_with_photos: same(perMinute(5)),
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

@@ -107,4 +107,19 @@ export const NOTIFICATIONS = {
       body: "Ajoutez une piece d'identite pour gagner la confiance des acheteurs et plus de visibilite.",
       data: { action: 'verify_identity' },
     }),
+
+  /**
+   * §9.3 [REC]: both parties learn the admin's verdict. The spec gives no text; the type is the
+   * dispute's, so the app opens the booking as it does for `booking_disputed`.
+   */
+  disputeResolved: (p: { bookingId: string; resolution: 'buyer' | 'mechanic' }) =>
+    define({
+      type: 'booking_disputed',
+      title: 'Litige resolu',
+      body:
+        p.resolution === 'buyer'
+          ? "Le litige a ete tranche en faveur de l'acheteur, qui est integralement rembourse."
+          : 'Le litige a ete tranche en faveur du mecanicien, qui recoit le paiement.',
+      data: { booking_id: p.bookingId, resolution: p.resolution },
+    }),
 };

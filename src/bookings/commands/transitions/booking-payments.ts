@@ -4,7 +4,9 @@ import { DeliveryQueue } from '../../../delivery/delivery-queue';
 import { DerivedKeys, type IdempotencyKey, IdempotencyKeys } from '../../../payments/domain/idempotency-keys';
 import { paymentFailed } from '../../../payments/domain/payment-errors';
 import { isPaymentFailure, PaymentGateway } from '../../../payments/domain/payment-gateway';
+import { DomainError } from '../../../common/errors/domain-error';
 import { PAYMENT_EFFECTS, type PaymentEffect } from '../../domain/booking-effects';
+import { type BookingEvent } from '../../domain/booking-events';
 import { type BookingDecision } from '../../domain/booking.machine';
 import { toCents } from '../../domain/money';
 import { type BookingEntity } from '../../persistence/booking.entity';
@@ -66,6 +68,7 @@ export class BookingPayments implements OnModuleInit {
     manager: EntityManager,
     booking: BookingEntity,
     decision: BookingDecision,
+    event: BookingEvent,
   ): Promise<Settlement> {
     const effect = decision.effects.find((name): name is PaymentEffect => PAYMENT.has(name));
     // decide() drops payment effects for a booking without a PaymentIntent.
@@ -76,7 +79,7 @@ export class BookingPayments implements OnModuleInit {
       case 'cancelPaymentInFull': {
         const outcome = await this.gateway.cancelOrRefundInFull(
           paymentIntentId,
-          fullCancelKey(decision, booking.id),
+          fullCancelKey(event, booking.id),
           reference,
         );
         if (isPaymentFailure(outcome)) throw paymentFailed();
@@ -102,8 +105,9 @@ export class BookingPayments implements OnModuleInit {
           paymentIntentId,
         });
         return settled(false, false);
-      case 'authorizePayment':
       case 'capturePayment':
+        return this.capture(paymentIntentId, captureKey(event, booking.id), reference);
+      case 'authorizePayment':
         throw new Error(`${effect} belongs to its own command, not to ${decision.event}`);
     }
   }
@@ -127,6 +131,29 @@ export class BookingPayments implements OnModuleInit {
     return NOTHING_TAKEN;
   }
 
+  /**
+   * §4.5 [FIX → N13.15], I-13: the booking completes only on money really captured (now, or
+   * before: `already_captured`). A PaymentIntent that cannot be captured any more fails the
+   * transition, which rolls back and leaves the booking as it was.
+   */
+  private async capture(
+    paymentIntentId: string,
+    key: IdempotencyKey,
+    reference: { bookingId: string },
+  ): Promise<Settlement> {
+    const outcome = await this.gateway.capture(paymentIntentId, key, reference);
+    if (isPaymentFailure(outcome)) throw paymentFailed();
+    if (outcome.status === 'not_capturable') {
+      this.logger.warn({
+        event: 'payment_not_capturable',
+        booking_id: reference.bookingId,
+        payment_intent_status: outcome.paymentIntentStatus,
+      });
+      throw new DomainError('payment_not_capturable', NOT_CAPTURABLE_MESSAGE);
+    }
+    return settled(outcome.status === 'captured', false);
+  }
+
   /** Best effort (AUTH-20): a failure is logged and retried by the queue; the deletion has committed. */
   private async releaseHold({ bookingId, paymentIntentId }: ReleaseHoldJob): Promise<void> {
     const outcome = await this.gateway.cancelOrRefundInFull(
@@ -141,14 +168,30 @@ export class BookingPayments implements OnModuleInit {
   }
 }
 
+/** N13.15: the hold lapsed or was released; only a resolution for the buyer can end the booking now. */
+export const NOT_CAPTURABLE_MESSAGE =
+  'The payment can no longer be captured (the card authorisation is not valid any more).';
+
 /** §4.6 (C-004, D7): one stable key per logical operation, never a timestamp. */
-function fullCancelKey(decision: BookingDecision, bookingId: string): IdempotencyKey {
-  switch (decision.event) {
+function fullCancelKey(event: BookingEvent, bookingId: string): IdempotencyKey {
+  switch (event.type) {
+    case 'resolve_for_buyer':
+      return IdempotencyKeys.disputeResolvedForBuyer(event.disputeId);
     case 'refuse':
       return IdempotencyKeys.refuse(bookingId);
     case 'cancel':
       return IdempotencyKeys.cancel(bookingId);
     default:
-      throw new Error(`No cancellation key for the ${decision.event} event here yet`);
+      throw new Error(`No cancellation key for the ${event.type} event here yet`);
+  }
+}
+
+/** §4.6 (D6, D7): the capture that pays the mechanic, keyed by what decided it. */
+function captureKey(event: BookingEvent, bookingId: string): IdempotencyKey {
+  switch (event.type) {
+    case 'resolve_for_mechanic':
+      return IdempotencyKeys.disputeResolvedForMechanic(event.disputeId);
+    default:
+      throw new Error(`No capture key for the ${event.type} event of booking ${bookingId} here yet`);
   }
 }

@@ -17,11 +17,14 @@ import { type InspectionRecords, reportPath } from '../../domain/inspection';
 import { type BookingEntity } from '../../persistence/booking.entity';
 import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts';
 import { recordTransition } from '../../persistence/booking.locks';
-import { insertDispute } from '../../persistence/dispute-cases';
+import { insertDispute, type NewDispute } from '../../persistence/dispute-cases';
 import { insertInspectionRecords } from '../../persistence/inspection-records';
+import { type HandlerColumns } from '../../persistence/booking.locks';
+import { mechanicUserId } from '../../persistence/mechanic-user';
 import { releaseSlot } from '../../persistence/slot-release';
 import { CheckInCodes } from '../check-in/check-in-codes';
 import { BookingPayments, type Settlement } from './booking-payments';
+import { DisputeEffects } from './dispute-effects';
 
 export interface AppliedTransition {
   readonly ok: true;
@@ -58,6 +61,7 @@ export class BookingTransitionRunner {
     @InjectMetric(METRIC.paymentsCaptured) private readonly captured: Counter<string>,
     @InjectMetric(METRIC.paymentsRefunded) private readonly refunded: Counter<string>,
     @InjectMetric(METRIC.disputesOpened) private readonly disputesOpened: Counter<string>,
+    private readonly disputes: DisputeEffects,
   ) {
     this.rules = bookingRules(config);
   }
@@ -71,20 +75,25 @@ export class BookingTransitionRunner {
     const at = this.clock.now();
     const decided = await this.decideAt(manager, booking, event, at);
     if (!decided.ok) return decided;
-    const settlement = await this.payments.settle(manager, booking, decided);
+    const settlement = await this.payments.settle(manager, booking, decided, event);
     const decision = recordedMoney(decided, settlement, booking.totalPrice);
     // T8/T8b: the new code's columns are written with the status, so the old code stops working
     // in the same update that issues the new one (N13.7).
     const issued = decision.effects.includes('issueCheckInCode') ? this.checkInCodes.issue() : null;
-    const set = issued
-      ? { checkInCode: issued.hash, checkInCodeAttempts: 0, checkInCodeGeneratedAt: at }
-      : undefined;
+    const set: HandlerColumns = {
+      ...(issued && { checkInCode: issued.hash, checkInCodeAttempts: 0, checkInCodeGeneratedAt: at }),
+      // T12 (D12): the release job captures once this time has passed; no timer lives in memory.
+      ...(decision.effects.includes('schedulePaymentRelease') && {
+        releaseDueAt: new Date(at.getTime() + this.config.PAYMENT_RELEASE_DELAY_HOURS * 3_600_000),
+      }),
+    };
     const recorded = await recordTransition(manager, booking, decision, event.actor, { at, set });
     const dispute = decision.effects.includes('openDispute') ? disputeOpenedBy(event) : null;
+    // §9.1: the buyer opens every dispute, a Stripe chargeback included.
     if (dispute)
       await insertDispute(manager, {
         bookingId: booking.id,
-        openedBy: event.actor.role === 'system' ? null : event.actor.userId,
+        openedBy: booking.buyerId,
         ...dispute,
         createdAt: at,
       });
@@ -126,8 +135,9 @@ export class BookingTransitionRunner {
   count({ decision, settlement, disputeReason }: AppliedTransition): void {
     const moved = (happened: boolean) => !settlement.moved || happened;
     for (const effect of decision.effects) {
-      if (effect === 'countBookingCancelled' && decision.columns.cancelledBy)
-        this.cancelled.inc({ cancelled_by: decision.columns.cancelledBy });
+      // An admin's resolution for the buyer cannot be said in `cancelled_by` (§9.3); its label can.
+      if (effect === 'countBookingCancelled')
+        this.cancelled.inc({ cancelled_by: decision.columns.cancelledBy ?? 'admin' });
       if (effect === 'countBookingCompleted') this.completed.inc();
       if (effect === 'countPaymentCaptured' && moved(settlement.captured)) this.captured.inc();
       if (effect === 'countPaymentRefunded' && moved(settlement.returned)) this.refunded.inc();
@@ -196,6 +206,25 @@ export class BookingTransitionRunner {
           NOTIFICATIONS.noShow({ bookingId }),
         );
         return;
+      case 'notifyMechanicDisputed':
+        await this.notifications.notify(
+          manager,
+          await mechanicUserId(manager, booking.mechanicId),
+          NOTIFICATIONS.bookingDisputed({ bookingId }),
+        );
+        return;
+      case 'resolveDispute':
+        await this.disputes.recordVerdict(manager, event, at);
+        return;
+      case 'applyNoShowPenalty':
+        await this.disputes.penalise(manager, booking, at);
+        return;
+      case 'writeAuditLog':
+        await this.disputes.audit(manager, event);
+        return;
+      case 'notifyPartiesDisputeResolved':
+        await this.disputes.notifyParties(manager, booking, event);
+        return;
       default:
         // Payments were settled before the record; recordTransition clears the GPS and writes the
         // check-in code issued and the dispute opened in apply(); metrics wait for the commit. Any other effect belongs to a transition this runner does not carry out yet.
@@ -210,7 +239,9 @@ const HANDLED_ELSEWHERE = new Set<BookingEffect>([
   'refundHalfToBuyer',
   'captureForMechanic',
   'cancelPaymentBestEffort',
+  'capturePayment',
   'clearMechanicLocation',
+  'schedulePaymentRelease',
   'issueCheckInCode',
   'openDispute',
   'countDisputeOpened',
@@ -220,10 +251,18 @@ const HANDLED_ELSEWHERE = new Set<BookingEffect>([
   'countPaymentRefunded',
 ]);
 
-/** The dispute an event opens (§3.5); the other openers come with the disputes work. */
-function disputeOpenedBy(event: BookingEvent): { reason: DisputeReason; description: string } {
-  if (event.type === 'report_no_show') return { reason: 'no_show', description: NO_SHOW_DESCRIPTION };
-  throw new Error(`Opening a dispute on ${event.type} is not carried out by this runner yet`);
+/** The dispute an event opens (§9.1): the no-show report, the buyer's objection, a Stripe chargeback. */
+function disputeOpenedBy(event: BookingEvent): Pick<NewDispute, 'reason' | 'description' | 'photoUrls'> {
+  switch (event.type) {
+    case 'report_no_show':
+      return { reason: 'no_show', description: NO_SHOW_DESCRIPTION, photoUrls: null };
+    case 'dispute':
+      return { reason: event.reason, description: event.description, photoUrls: event.photoUrls };
+    case 'stripe_dispute_opened':
+      return { reason: event.reason, description: event.description, photoUrls: null };
+    default:
+      throw new Error(`${event.type} opens no dispute`);
+  }
 }
 
 /** Check-out applies with the records of the files it stored; only `refusalFor` goes without. */
@@ -247,12 +286,4 @@ function recordedMoney(
     columns: { ...decision.columns, refundPercentage: 100, refundAmount: totalPrice },
     stamps: decision.stamps.filter((stamp) => stamp !== 'paymentReleasedAt'),
   };
-}
-
-async function mechanicUserId(manager: EntityManager, mechanicProfileId: string): Promise<string> {
-  const rows: { user_id: string }[] = await manager.query(
-    'SELECT user_id FROM mechanic_profiles WHERE id = $1',
-    [mechanicProfileId],
-  );
-  return rows[0].user_id;
 }
