@@ -34,7 +34,10 @@ import { SendRemindersJob } from './jobs/send-reminders.job';
 import { DisputeEffects } from './commands/transitions/dispute-effects';
 import { ValidateBookingHandler } from './commands/validate-booking/validate-booking.handler';
 import { ValidateWithPhotosHandler } from './commands/validate-booking/validate-with-photos.handler';
+import { ResolveDisputeHandler } from './commands/resolve-dispute/resolve-dispute.handler';
 import { ValidationController } from './http/validation.controller';
+import { DisputeResolutionController } from './http/dispute-resolution.controller';
+import { ChargeDisputeEventsHandler } from './webhooks/charge-dispute-events.handler';
 
 /**
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
@@ -50,6 +53,7 @@ import { ValidationController } from './http/validation.controller';
     InspectionDayController,
     InspectionReportController,
     ValidationController,
+    DisputeResolutionController,
   ],
   providers: [
     BookingsPersonalData,
@@ -80,6 +84,8 @@ import { ValidationController } from './http/validation.controller';
     DisputeEffects,
     ValidateBookingHandler,
     ValidateWithPhotosHandler,
+    ResolveDisputeHandler,
+    ChargeDisputeEventsHandler,
   ],
 })
 export class BookingsModule {}

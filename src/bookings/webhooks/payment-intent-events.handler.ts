@@ -4,6 +4,7 @@ import { Clock } from '../../common/clock/clock';
 import { type StripeEvent, stringField } from '../../payments/domain/stripe-event';
 import { HandlesStripeEvents, type StripeEventHandler } from '../../payments/webhooks/stripe-event-handlers';
 import { lockBooking } from '../persistence/booking.locks';
+import { bookingOfPaymentIntent } from '../persistence/booking-of-payment-intent';
 import { BookingTransitionRunner } from '../commands/transitions/booking-transition.runner';
 
 /** §4.8: the PaymentIntent events that move a booking, and the machine event each one is. */
@@ -38,7 +39,7 @@ export class PaymentIntentEventsHandler implements StripeEventHandler {
 
   async handle(manager: EntityManager, event: StripeEvent): Promise<void> {
     const paymentIntentId = stringField(event.data.object, 'id');
-    const bookingId = paymentIntentId ? await bookingOf(manager, paymentIntentId) : null;
+    const bookingId = paymentIntentId ? await bookingOfPaymentIntent(manager, paymentIntentId) : null;
     if (!bookingId) {
       this.logger.log({ event: 'stripe_event_without_booking', event_id: event.id, event_type: event.type });
       return;
@@ -62,14 +63,6 @@ export class PaymentIntentEventsHandler implements StripeEventHandler {
     // The webhook's transaction commits right after the handlers; this is the last write of it.
     if (result.ok) this.transitions.count(result);
   }
-}
-
-async function bookingOf(manager: EntityManager, paymentIntentId: string): Promise<string | null> {
-  const rows: { id: string }[] = await manager.query(
-    'SELECT id FROM bookings WHERE stripe_payment_intent_id = $1',
-    [paymentIntentId],
-  );
-  return rows[0]?.id ?? null;
 }
 
 /**
