@@ -37,6 +37,8 @@ import { ValidateWithPhotosHandler } from './commands/validate-booking/validate-
 import { ResolveDisputeHandler } from './commands/resolve-dispute/resolve-dispute.handler';
 import { ValidationController } from './http/validation.controller';
 import { DisputeResolutionController } from './http/dispute-resolution.controller';
+import { DisputeStoredFiles } from './persistence/dispute-stored-files';
+import { DisputesPersonalData } from './persistence/disputes.personal-data';
 import { ChargeDisputeEventsHandler } from './webhooks/charge-dispute-events.handler';
 
 /**
@@ -85,6 +87,8 @@ import { ChargeDisputeEventsHandler } from './webhooks/charge-dispute-events.han
     ValidateBookingHandler,
     ValidateWithPhotosHandler,
     ResolveDisputeHandler,
+    DisputeStoredFiles,
+    DisputesPersonalData,
     ChargeDisputeEventsHandler,
   ],
 })

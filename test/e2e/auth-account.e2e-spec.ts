@@ -800,6 +800,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
         'reviews',
         'messages',
         'notifications',
+        'disputes',
       ]);
       expect(response.body).toEqual({
         profile: {
@@ -816,6 +817,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
         reviews: [],
         messages: [],
         notifications: [],
+        disputes: [],
       });
       expect(response.body.profile.created_at).toMatch(/\+00:00$/);
     });

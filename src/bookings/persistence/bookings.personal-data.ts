@@ -19,8 +19,8 @@ import { BookingEntity } from './booking.entity';
 @Injectable()
 @OwnsPersonalData()
 export class BookingsPersonalData implements PersonalDataOwner {
-  /** dispute_cases: kept with its booking; `opened_by` is SET NULL should a user row ever go (N13.4). */
-  readonly tables = ['bookings', 'booking_transitions', 'dispute_cases'];
+  /** dispute_cases: DisputesPersonalData. */
+  readonly tables = ['bookings', 'booking_transitions'];
 
   constructor(private readonly closer: AccountBookingsCloser) {}
 
