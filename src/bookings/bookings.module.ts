@@ -40,6 +40,8 @@ import { DisputeResolutionController } from './http/dispute-resolution.controlle
 import { DisputeStoredFiles } from './persistence/dispute-stored-files';
 import { DisputesPersonalData } from './persistence/disputes.personal-data';
 import { ChargeDisputeEventsHandler } from './webhooks/charge-dispute-events.handler';
+import { AdminDisputesController } from './http/admin-disputes.controller';
+import { ListDisputesHandler } from './queries/list-disputes/list-disputes.handler';
 
 /**
  * Bookings (bookings-payments §1–§3, §5): the schema, the state machine (domain/booking.machine.ts),
@@ -56,6 +58,7 @@ import { ChargeDisputeEventsHandler } from './webhooks/charge-dispute-events.han
     InspectionReportController,
     ValidationController,
     DisputeResolutionController,
+    AdminDisputesController,
   ],
   providers: [
     BookingsPersonalData,
@@ -90,6 +93,7 @@ import { ChargeDisputeEventsHandler } from './webhooks/charge-dispute-events.han
     DisputeStoredFiles,
     DisputesPersonalData,
     ChargeDisputeEventsHandler,
+    ListDisputesHandler,
   ],
 })
 export class BookingsModule {}

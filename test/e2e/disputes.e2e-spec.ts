@@ -335,6 +335,68 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
     });
   });
 
+  describe('GET /admin/disputes (§9.4)', () => {
+    const list = (query: Record<string, string | number> = {}, token = forgeToken({ sub: admin.id })) =>
+      testApp.http.get('/admin/disputes').query(query).set('X-Forwarded-For', newIp()).set(bearer(token));
+
+    it('ADM-13: open disputes oldest first with the opener e-mail, no photos; closed, invalid status, limit', async () => {
+      await query("UPDATE dispute_cases SET status = 'closed' WHERE status = 'open'");
+      clock.set(new Date(NOW.getTime() - 60_000));
+      const first = await disputed({ reason: 'no_show' });
+      await query(
+        'UPDATE dispute_cases SET created_at = $2, photo_urls = \'["https://x/y.png"]\' WHERE id = $1',
+        [first.disputeId, new Date(NOW.getTime() - 60_000)],
+      );
+      const second = await disputed();
+
+      const response = await list();
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        total: 2,
+        disputes: [
+          {
+            id: first.disputeId,
+            booking_id: first.id,
+            opened_by: first.p.buyer.id,
+            opener_email: first.p.buyer.email,
+            reason: 'no_show',
+            description: 'Seeded dispute',
+            status: 'open',
+            created_at: new Date(NOW.getTime() - 60_000).toISOString(),
+            resolved_at: null,
+          },
+          expect.objectContaining({ id: second.disputeId, reason: 'wrong_info' }),
+        ],
+      });
+      expect((await list({ limit: 1 })).body).toEqual({
+        total: 2,
+        disputes: [expect.objectContaining({ id: first.disputeId })],
+      });
+      // A page past the end still says how many there are.
+      const [{ count }] = await query<{ count: string }>(
+        "SELECT count(*) FROM dispute_cases WHERE status = 'resolved_mechanic'",
+      );
+      expect((await list({ status: 'resolved_mechanic', offset: 10_000 })).body).toEqual({
+        total: Number(count),
+        disputes: [],
+      });
+      expectDomainError(
+        await list({ status: 'invalid_status' }),
+        400,
+        'Invalid status: invalid_status',
+        'invalid_dispute_status',
+      );
+      expect((await list({ limit: 201 })).status).toBe(422);
+    });
+
+    it('ADM-01: buyers and mechanics are refused', async () => {
+      const { p } = await disputed();
+      for (const token of [forgeToken({ sub: p.buyer.id }), p.mechanic.token])
+        expectDomainError(await list({}, token), 403, 'Admin access required', 'access_denied');
+    });
+  });
+
   describe('Stripe chargebacks (§4.8, §12.5)', () => {
     const disputeObject = (
       paymentIntentId: string | null,
