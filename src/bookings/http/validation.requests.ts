@@ -1,9 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { MAX_PROBLEM_DESCRIPTION } from '../commands/validate-booking/dispute-form';
 import { DISPUTE_REASONS, type DisputeReason } from '../domain/booking-status';
-
-/** §3.8: the description a dispute may carry. */
-export const MAX_PROBLEM_DESCRIPTION = 1000;
 
 const disputing = (body: { validated?: unknown }) => body.validated === false;
 

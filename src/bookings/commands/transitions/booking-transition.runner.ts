@@ -16,10 +16,9 @@ import { type BookingDecision, decide } from '../../domain/booking.machine';
 import { type InspectionRecords, reportPath } from '../../domain/inspection';
 import { type BookingEntity } from '../../persistence/booking.entity';
 import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts';
-import { recordTransition } from '../../persistence/booking.locks';
+import { type HandlerColumns, recordTransition } from '../../persistence/booking.locks';
 import { insertDispute, type NewDispute } from '../../persistence/dispute-cases';
 import { insertInspectionRecords } from '../../persistence/inspection-records';
-import { type HandlerColumns } from '../../persistence/booking.locks';
 import { mechanicUserId } from '../../persistence/mechanic-user';
 import { releaseSlot } from '../../persistence/slot-release';
 import { CheckInCodes } from '../check-in/check-in-codes';
@@ -227,7 +226,8 @@ export class BookingTransitionRunner {
         return;
       default:
         // Payments were settled before the record; recordTransition clears the GPS and writes the
-        // check-in code issued and the dispute opened in apply(); metrics wait for the commit. Any other effect belongs to a transition this runner does not carry out yet.
+        // check-in code issued and the release due time; apply() opens the dispute; metrics wait
+        // for the commit. Any other effect belongs to a transition this runner does not carry out yet.
         if (!HANDLED_ELSEWHERE.has(effect))
           throw new Error(`Effect ${effect} is not carried out by this runner`);
     }

@@ -12,7 +12,7 @@ import { mechanicUserId } from '../../persistence/mechanic-user';
 type ResolutionEvent = Extract<BookingEvent, { type: 'resolve_for_buyer' | 'resolve_for_mechanic' }>;
 
 /** Who won: the resolution's name in the API, the audit action and the dispute status (§9.3, §1.9). */
-export function resolutionOf(event: ResolutionEvent): 'buyer' | 'mechanic' {
+function resolutionOf(event: ResolutionEvent): 'buyer' | 'mechanic' {
   return event.type === 'resolve_for_buyer' ? 'buyer' : 'mechanic';
 }
 

@@ -38,7 +38,10 @@ export class ValidateWithPhotosHandler implements ICommandHandler<ValidateWithPh
   ) {}
 
   async execute({ bookingId, buyerId, form }: ValidateWithPhotosCommand): Promise<ValidationResult> {
-    const verdict = await this.checked(bookingId, buyerId, form);
+    // Accepting stores nothing: the photos only go with a dispute.
+    const verdict: Verdict = form.validated
+      ? { validated: true }
+      : await this.checkedDispute(bookingId, buyerId, form);
     const { urls, warnings } = verdict.validated
       ? { urls: [], warnings: [] }
       : await this.storePhotos(bookingId, form.photos);
@@ -59,15 +62,9 @@ export class ValidateWithPhotosHandler implements ICommandHandler<ValidateWithPh
     };
   }
 
-  private checked(bookingId: string, buyerId: string, form: DisputeForm): Promise<Verdict> {
+  private checkedDispute(bookingId: string, buyerId: string, form: DisputeForm): Promise<Verdict> {
     return inTransaction(this.dataSource, async (manager) => {
       const booking = await lockBooking(manager, bookingId);
-      if (form.validated) {
-        const accepted: Verdict = { validated: true };
-        const refused = await this.transitions.refusalFor(manager, booking, verdictEvent(buyerId, accepted));
-        if (refused) throw refusalError(refused);
-        return accepted;
-      }
       // Any reason passes the guards: the reason is the form's check, made after them (§3.9).
       const probe = { validated: false, reason: 'other', description: '' } as const;
       const refused = await this.transitions.refusalFor(manager, booking, verdictEvent(buyerId, probe));
