@@ -6,13 +6,6 @@ import { startTestApp, type TestApp } from '../support/app';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 
-/**
- * Columns that hold stored-file URLs but whose module lands on another branch: the disputes work
- * brings dispute photos' StoredFileReferences. The test fails once it is covered, so that this
- * waiver is deleted with the merge rather than left to hide a later regression.
- */
-const COVERED_ON_ANOTHER_BRANCH = ['dispute_cases.photo_urls'];
-
 interface UrlColumn {
   table: string;
   column: string;
@@ -101,6 +94,6 @@ describe('stored-file references (§7.11)', () => {
       .filter(([url]) => !answers.some((referenced) => referenced.has(url)))
       .map(([, column]) => column);
 
-    expect(unanswered).toEqual(COVERED_ON_ANOTHER_BRANCH);
+    expect(unanswered).toEqual([]);
   });
 });
