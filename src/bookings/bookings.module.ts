@@ -14,6 +14,10 @@ import { RefuseBookingHandler } from './commands/refuse-booking/refuse-booking.h
 import { BookingPayments } from './commands/transitions/booking-payments';
 import { BookingTransitionRunner } from './commands/transitions/booking-transition.runner';
 import { UpdateLocationHandler } from './commands/update-location/update-location.handler';
+import { CheckPendingAcceptancesJob } from './jobs/check-pending-acceptances.job';
+import { PaymentRelease } from './jobs/payment-release';
+import { ReleaseOverduePaymentsJob } from './jobs/release-overdue-payments.job';
+import { ReleasePaymentJob } from './jobs/release-payment.job';
 import { BookingDecisionsController } from './http/booking-decisions.controller';
 import { BookingsController } from './http/bookings.controller';
 import { InspectionDayController } from './http/inspection-day.controller';
@@ -94,6 +98,10 @@ import { ListDisputesHandler } from './queries/list-disputes/list-disputes.handl
     DisputesPersonalData,
     ChargeDisputeEventsHandler,
     ListDisputesHandler,
+    PaymentRelease,
+    ReleasePaymentJob,
+    ReleaseOverduePaymentsJob,
+    CheckPendingAcceptancesJob,
   ],
 })
 export class BookingsModule {}

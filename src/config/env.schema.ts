@@ -120,6 +120,8 @@ export const envSchema = z.object({
   TRAVEL_FEE_PER_KM: money('0.30'),
   PAYMENT_RELEASE_DELAY_HOURS: int(2),
   MECHANIC_ACCEPTANCE_TIMEOUT_HOURS: int(2, 1),
+  /** Bookings the release and expiry jobs each handle at once per process (one connection each). */
+  JOB_CONCURRENCY: int(5, 1),
   BOOKING_SLOT_DURATION_MINUTES: int(30, 1),
   BOOKING_BUFFER_ZONE_MINUTES: int(15),
   BOOKING_MINIMUM_ADVANCE_HOURS: int(2),

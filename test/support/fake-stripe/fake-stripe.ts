@@ -27,6 +27,11 @@ export type Fault =
   /** The request is answered (and its effect applied) only after `ms`: beyond a client timeout. */
   | { kind: 'delay'; ms: number };
 
+export interface FakeStripeOptions {
+  /** Every request is answered (and its effect applied) this long after it arrived: Stripe's round trip. */
+  latencyMs?: number;
+}
+
 interface ScriptedFault {
   fault: Fault;
   remaining: number;
@@ -52,6 +57,8 @@ export class FakeStripe {
   private readonly answers = new Map<string, StoredAnswer>();
   private faults: ScriptedFault[] = [];
   private readonly server: Server = createServer((request, response) => void this.serve(request, response));
+
+  constructor(private readonly options: FakeStripeOptions = {}) {}
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -141,6 +148,7 @@ export class FakeStripe {
     const [path, query = ''] = (request.url ?? '/').split('?');
     const method = request.method ?? 'GET';
     const body = await readBody(request);
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     const params: Params = qs.parse(method === 'GET' || method === 'DELETE' ? query : body);
     const idempotencyKey = header(request, 'idempotency-key');
     const record = (reply: StripeReply, replayed = false) =>

@@ -181,6 +181,8 @@ function fullCancelKey(event: BookingEvent, bookingId: string): IdempotencyKey {
       return IdempotencyKeys.refuse(bookingId);
     case 'cancel':
       return IdempotencyKeys.cancel(bookingId);
+    case 'expire_pending':
+      return IdempotencyKeys.pendingExpiry(bookingId);
     default:
       throw new Error(`No cancellation key for the ${event.type} event here yet`);
   }
@@ -189,6 +191,8 @@ function fullCancelKey(event: BookingEvent, bookingId: string): IdempotencyKey {
 /** §4.6 (D6, D7): the capture that pays the mechanic, keyed by what decided it. */
 function captureKey(event: BookingEvent, bookingId: string): IdempotencyKey {
   switch (event.type) {
+    case 'release_payment':
+      return IdempotencyKeys.release(bookingId);
     case 'resolve_for_mechanic':
       return IdempotencyKeys.disputeResolvedForMechanic(event.disputeId);
     default:

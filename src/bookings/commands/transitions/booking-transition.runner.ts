@@ -198,6 +198,13 @@ export class BookingTransitionRunner {
         );
         return;
       }
+      case 'notifyBuyerCancelled':
+        await this.notifications.notify(
+          manager,
+          booking.buyerId,
+          buyerCancellationNotice(decision, bookingId),
+        );
+        return;
       case 'notifyMechanicNoShow':
         await this.notifications.notify(
           manager,
@@ -250,6 +257,13 @@ const HANDLED_ELSEWHERE = new Set<BookingEffect>([
   'countPaymentCaptured',
   'countPaymentRefunded',
 ]);
+
+/** §7.2 [REC]: the buyer learns that the mechanic never answered (the `cancel` notification, by the mechanic). */
+function buyerCancellationNotice(decision: BookingDecision, bookingId: string) {
+  if (decision.event === 'expire_pending')
+    return NOTIFICATIONS.bookingCancelled({ bookingId, cancelledBy: 'mechanic' });
+  throw new Error(`Telling the buyer about ${decision.event} is not carried out by this runner yet`);
+}
 
 /** The dispute an event opens (§9.1): the no-show report, the buyer's objection, a Stripe chargeback. */
 function disputeOpenedBy(event: BookingEvent): Pick<NewDispute, 'reason' | 'description' | 'photoUrls'> {

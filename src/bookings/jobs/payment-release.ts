@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, LessThanOrEqual } from 'typeorm';
+import { forEachConcurrently } from '../../common/concurrency/for-each-concurrently';
+import { APP_CONFIG } from '../../config/config.module';
+import { type AppConfig } from '../../config/load-config';
+import { inTransaction } from '../../database/transactions';
+import { type JobRunOptions } from '../../scheduling/job';
+import {
+  type AppliedTransition,
+  BookingTransitionRunner,
+} from '../commands/transitions/booking-transition.runner';
+import { BookingEntity } from '../persistence/booking.entity';
+import { nextReleaseAttemptAt } from './release-backoff';
+import { CLAIM_LEASE_MS, holdClaimAtMost, isBookingId } from './booking-claims';
+
+/** Bookings one batch claims (§7.3's LIMIT 20, JOB-11); `JOB_CONCURRENCY` of them at a time. */
+export const RELEASE_BATCH_SIZE = 20;
+
+const RELEASE = { type: 'release_payment', actor: { role: 'system' } } as const;
+
+type Claim = (manager: EntityManager) => Promise<BookingEntity | null>;
+
+type Attempt =
+  | { outcome: 'released'; applied: AppliedTransition }
+  | { outcome: 'deferred'; until: Date }
+  | { outcome: 'none' };
+
+/**
+ * T14 for the jobs `release_payment` and `release_overdue_payments` (D6, D12, H-008): one claim-based
+ * release. Each booking is claimed in its own transaction (`FOR UPDATE SKIP LOCKED`, so any number of
+ * lanes and processes share the due rows without waiting on each other), captured with `release_{id}`
+ * through the transition runner while only that row is locked, and completed in the same transaction.
+ * A capture that fails or is not possible (N13.15) completes nothing: the booking stays `validated`
+ * and its `release_due_at` moves back by a backoff, written under the same lock.
+ */
+@Injectable()
+export class PaymentRelease {
+  private readonly logger = new Logger('PaymentRelease');
+  private readonly concurrency: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transitions: BookingTransitionRunner,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.concurrency = config.JOB_CONCURRENCY;
+  }
+
+  /** One batch of the job: how many bookings it claimed. `--booking` fails loudly for the operator. */
+  async runBatch(now: Date, { bookingId }: JobRunOptions): Promise<number> {
+    if (bookingId === undefined) return this.releaseDue(now);
+    const attempt = await this.releaseBooking(bookingId, now);
+    if (attempt.outcome === 'deferred')
+      throw new Error(
+        `Releasing booking ${bookingId} failed; it stays validated, next attempt at ${attempt.until.toISOString()}`,
+      );
+    return attempt.outcome === 'released' ? 1 : 0;
+  }
+
+  /** Up to RELEASE_BATCH_SIZE bookings whose `release_due_at` has passed, oldest first. */
+  private async releaseDue(now: Date): Promise<number> {
+    let claimed = 0;
+    let exhausted = false;
+    await forEachConcurrently(Array.from({ length: RELEASE_BATCH_SIZE }), this.concurrency, async () => {
+      if (exhausted) return;
+      const attempt = await this.attempt(now, (manager) => claimNextDue(manager, now));
+      if (attempt.outcome === 'none') exhausted = true;
+      else claimed++;
+    });
+    return claimed;
+  }
+
+  /**
+   * `release_payment --booking <id>` (operators): that booking if it is `validated`, whatever its due
+   * time or backoff says; anything else (unknown, another state, being released elsewhere) is skipped.
+   */
+  private async releaseBooking(bookingId: string, now: Date): Promise<Attempt> {
+    const attempt = isBookingId(bookingId)
+      ? await this.attempt(now, (manager) => claimValidated(manager, bookingId))
+      : ({ outcome: 'none' } as const);
+    if (attempt.outcome === 'none')
+      this.logger.log({ event: 'release_skipped', booking_id: bookingId, reason: 'not validated or busy' });
+    return attempt;
+  }
+
+  private async attempt(now: Date, claim: Claim): Promise<Attempt> {
+    const attempt = await inTransaction(this.dataSource, async (manager): Promise<Attempt> => {
+      await holdClaimAtMost(manager, CLAIM_LEASE_MS);
+      const booking = await claim(manager);
+      if (!booking) return { outcome: 'none' };
+      try {
+        // A savepoint: a failed capture (or anything else in the transition) is undone, and the
+        // retry is scheduled under the same row lock, so no other lane retries it meanwhile.
+        const applied = await manager.transaction((inner) => this.complete(inner, booking));
+        return { outcome: 'released', applied };
+      } catch (error) {
+        const until = await deferRelease(manager, booking.id, now);
+        this.logger.warn({
+          event: 'release_failed',
+          booking_id: booking.id,
+          next_attempt_at: until,
+          err: error,
+        });
+        return { outcome: 'deferred', until };
+      }
+    });
+    // M-030: payments_captured and bookings_completed once the completion is committed.
+    if (attempt.outcome === 'released') this.transitions.count(attempt.applied);
+    return attempt;
+  }
+
+  private async complete(manager: EntityManager, booking: BookingEntity): Promise<AppliedTransition> {
+    const applied = await this.transitions.apply(manager, booking, RELEASE);
+    if (!applied.ok) throw new Error(`The machine refused the release: ${applied.message}`);
+    return applied;
+  }
+}
+
+/** The oldest due booking nobody else holds; PostgreSQL re-checks `validated` on the locked row. */
+function claimNextDue(manager: EntityManager, now: Date): Promise<BookingEntity | null> {
+  return manager.getRepository(BookingEntity).findOne({
+    where: { status: 'validated', releaseDueAt: LessThanOrEqual(now) },
+    order: { releaseDueAt: 'ASC' },
+    lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+  });
+}
+
+function claimValidated(manager: EntityManager, bookingId: string): Promise<BookingEntity | null> {
+  return manager.getRepository(BookingEntity).findOne({
+    where: { id: bookingId, status: 'validated' },
+    lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+  });
+}
+
+/** Counts the failure and moves the next attempt back (release-backoff.ts); the row is locked. */
+async function deferRelease(manager: EntityManager, bookingId: string, now: Date): Promise<Date> {
+  const [{ release_attempts: failedBefore }]: { release_attempts: number }[] = await manager.query(
+    'SELECT release_attempts FROM bookings WHERE id = $1',
+    [bookingId],
+  );
+  const until = nextReleaseAttemptAt(now, failedBefore + 1);
+  await manager.query('UPDATE bookings SET release_attempts = $2, release_due_at = $3 WHERE id = $1', [
+    bookingId,
+    failedBefore + 1,
+    until,
+  ]);
+  return until;
+}
