@@ -16,7 +16,48 @@ export async function insertBooking(
   mechanicProfileId: string,
   columns: BookingColumns = {},
 ): Promise<string> {
-  const values: Record<string, unknown> = {
+  const values = bookingValues(buyerId, mechanicProfileId, columns);
+  const names = Object.keys(values);
+  const rows: { id: string }[] = await dataSource.query(
+    `INSERT INTO bookings (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    Object.values(values),
+  );
+  return rows[0].id;
+}
+
+/** Anything that runs SQL with parameters: a DataSource, an EntityManager, a `pg` client. */
+export interface Queryable {
+  query(sql: string, parameters: unknown[]): Promise<unknown>;
+}
+
+/**
+ * `insertBooking` for thousands of rows (multi-process tests, benchmarks): the same defaults, one
+ * statement per chunk. Every row must override the same columns.
+ */
+export async function insertBookings(
+  db: Queryable,
+  buyerId: string,
+  mechanicProfileId: string,
+  rows: BookingColumns[],
+): Promise<void> {
+  const CHUNK = 500;
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows
+      .slice(start, start + CHUNK)
+      .map((row) => bookingValues(buyerId, mechanicProfileId, row));
+    const names = Object.keys(chunk[0]);
+    const tuples = chunk.map(
+      (_, r) => `(${names.map((__, c) => `$${r * names.length + c + 1}`).join(', ')})`,
+    );
+    await db.query(
+      `INSERT INTO bookings (${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+      chunk.flatMap((values) => names.map((name) => values[name])),
+    );
+  }
+}
+
+function bookingValues(buyerId: string, mechanicProfileId: string, columns: BookingColumns) {
+  return {
     buyer_id: buyerId,
     mechanic_id: mechanicProfileId,
     status: 'pending_acceptance',
@@ -35,13 +76,7 @@ export async function insertBooking(
     mechanic_payout: '32.00',
     stripe_payment_intent_id: `pi_test_${Math.random().toString(36).slice(2, 14)}`,
     ...columns,
-  };
-  const names = Object.keys(values);
-  const rows: { id: string }[] = await dataSource.query(
-    `INSERT INTO bookings (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-    Object.values(values),
-  );
-  return rows[0].id;
+  } as Record<string, unknown>;
 }
 
 export interface BookingParties {

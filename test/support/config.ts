@@ -3,7 +3,7 @@ import { type AppConfig, loadConfig } from '../../src/config/load-config';
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 
 /** Development defaults for tests: no Redis unless a test asks, proxies trusted so tests pick their IP. */
-const TEST_ENV: Record<string, string> = {
+export const TEST_ENV: Record<string, string> = {
   APP_ENV: 'development',
   JWT_SECRET: TEST_JWT_SECRET,
   CHECK_IN_HMAC_KEY: 'test-check-in-hmac-key-long-enough-0123456789',
