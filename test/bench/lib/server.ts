@@ -38,6 +38,8 @@ const DATABASE_QUERY_TIMEOUT_MS = 60_000;
 /** 40 characters each; for benches only. */
 const JWT_SECRET = 'bench-jwt-secret-not-for-production-0001';
 const CHECK_IN_HMAC_KEY = 'bench-check-in-hmac-key-not-for-prod-001';
+/** The secrets every process a bench starts is given (servers, CLI workers). */
+export const BENCH_SECRETS = { JWT_SECRET, CHECK_IN_HMAC_KEY };
 
 /**
  * An access token for `userId`, signed with the secret startServer gives the server, as the login
