@@ -6,11 +6,13 @@ import { type EntityManager } from 'typeorm';
  * another worker. A process that dies frees it at once (its connection closes). Longer than the
  * gateway's worst case between two statements: two Stripe calls of 15 s, each retried twice.
  */
-export const CLAIM_LEASE_MS = 120_000;
+const CLAIM_LEASE_MS = 120_000;
 
 /** Sets the claim's lease for the rest of the caller's transaction. */
-export async function holdClaimAtMost(manager: EntityManager, leaseMs: number): Promise<void> {
-  await manager.query("SELECT set_config('idle_in_transaction_session_timeout', $1, true)", [`${leaseMs}ms`]);
+export async function holdClaimLease(manager: EntityManager): Promise<void> {
+  await manager.query("SELECT set_config('idle_in_transaction_session_timeout', $1, true)", [
+    `${CLAIM_LEASE_MS}ms`,
+  ]);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,7 +8,7 @@ import { inTransaction } from '../../database/transactions';
 import { Job, type ScheduledJob } from '../../scheduling/job';
 import { BookingTransitionRunner } from '../commands/transitions/booking-transition.runner';
 import { BookingEntity } from '../persistence/booking.entity';
-import { CLAIM_LEASE_MS, holdClaimAtMost } from './booking-claims';
+import { holdClaimLease } from './booking-claims';
 
 /** §7.2: ids collected per page. */
 const PAGE_SIZE = 20;
@@ -76,7 +76,7 @@ export class CheckPendingAcceptancesJob implements ScheduledJob {
   private async expire(bookingId: string, createdBefore: Date): Promise<boolean> {
     try {
       const applied = await inTransaction(this.dataSource, async (manager) => {
-        await holdClaimAtMost(manager, CLAIM_LEASE_MS);
+        await holdClaimLease(manager);
         const booking = await manager.getRepository(BookingEntity).findOne({
           where: { id: bookingId, status: 'pending_acceptance', createdAt: LessThan(createdBefore) },
           lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },

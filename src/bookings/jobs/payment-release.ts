@@ -12,10 +12,10 @@ import {
 } from '../commands/transitions/booking-transition.runner';
 import { BookingEntity } from '../persistence/booking.entity';
 import { nextReleaseAttemptAt } from './release-backoff';
-import { CLAIM_LEASE_MS, holdClaimAtMost, isBookingId } from './booking-claims';
+import { holdClaimLease, isBookingId } from './booking-claims';
 
 /** Bookings one batch claims (§7.3's LIMIT 20, JOB-11); `JOB_CONCURRENCY` of them at a time. */
-export const RELEASE_BATCH_SIZE = 20;
+const RELEASE_BATCH_SIZE = 20;
 
 const RELEASE = { type: 'release_payment', actor: { role: 'system' } } as const;
 
@@ -86,7 +86,7 @@ export class PaymentRelease {
 
   private async attempt(now: Date, claim: Claim): Promise<Attempt> {
     const attempt = await inTransaction(this.dataSource, async (manager): Promise<Attempt> => {
-      await holdClaimAtMost(manager, CLAIM_LEASE_MS);
+      await holdClaimLease(manager);
       const booking = await claim(manager);
       if (!booking) return { outcome: 'none' };
       try {
