@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { deleteOneBatch } from '../../scheduling/delete-in-batches';
 import { Job, type ScheduledJob } from '../../scheduling/job';
-
-const BATCH_SIZE = 5_000;
 
 /**
  * Daily purge of revoked tokens that have expired anyway (identity §1.5). Batched with SKIP LOCKED so
@@ -15,11 +14,10 @@ export class CleanupBlacklistedTokensJob implements ScheduledJob {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async runBatch(now: Date): Promise<number> {
-    const [, deleted]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM blacklisted_tokens WHERE id IN (
-         SELECT id FROM blacklisted_tokens WHERE expires_at < $1 LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED)`,
+    return deleteOneBatch(
+      this.dataSource,
+      { table: 'blacklisted_tokens', key: 'id', where: 'expires_at < $1' },
       [now],
     );
-    return deleted;
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { deleteOneBatch } from '../../scheduling/delete-in-batches';
 import { Job, type ScheduledJob } from '../../scheduling/job';
 
-const BATCH_SIZE = 5_000;
 /** §0.9: Stripe stops redelivering an event after 3 days; a week of rows covers every retry. */
 const RETENTION_MS = 7 * 24 * 3_600_000;
 
@@ -17,12 +17,10 @@ export class CleanupWebhookEventsJob implements ScheduledJob {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async runBatch(now: Date): Promise<number> {
-    const [, deleted]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM processed_webhook_events WHERE event_id IN (
-         SELECT event_id FROM processed_webhook_events WHERE processed_at < $1
-          LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED)`,
+    return deleteOneBatch(
+      this.dataSource,
+      { table: 'processed_webhook_events', key: 'event_id', where: 'processed_at < $1' },
       [new Date(now.getTime() - RETENTION_MS)],
     );
-    return deleted;
   }
 }
