@@ -1,58 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_FAILED_MESSAGE } from '../../src/payments/domain/payment-errors';
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties, type BookingParties } from '../support/booking-factories';
 import { insertPaidBooking, slotIsBooked } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.3)', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
+  const ctx = useStripeTestApp({ clock });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  beforeEach(() => fake.reset());
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  beforeEach(() => ctx.fake.reset());
 
   const patch = (path: string, token: string, body?: object) => {
-    const call = testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token));
+    const call = ctx.testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token));
     return body ? call.send(body) : call;
   };
   const accept = (id: string, token: string) => patch(`/bookings/${id}/accept`, token);
   const refuse = (id: string, token: string, body: object = { reason: 'too_far' }) =>
     patch(`/bookings/${id}/refuse`, token, body);
   const row = async (id: string) =>
-    (await testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
+    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
       string,
       unknown
     >;
   const notifications = (userId: string, type: string) =>
-    testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
+    ctx.testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
       userId,
       type,
     ]);
-  const parties = () => createBookingParties(testApp.dataSource);
+  const parties = () => createBookingParties(ctx.testApp.dataSource);
   const booking = (p: BookingParties, columns = {}, state?: Parameters<typeof insertPaidBooking>[4]) =>
-    insertPaidBooking(testApp.dataSource, fake, p, columns, state);
+    insertPaidBooking(ctx.testApp.dataSource, ctx.fake, p, columns, state);
 
   describe('accept', () => {
     it('ACC-01: the mechanic accepts: 200 with the mechanic view, confirmed_at, buyer notified, no capture', async () => {
@@ -75,8 +55,8 @@ describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.
       expect(await notifications(p.buyer.id, 'booking_confirmed')).toEqual([
         { data: { type: 'booking_confirmed', booking_id: id } },
       ]);
-      expect(fake.calls()).toEqual([]);
-      await assertMoneyConsistent(id);
+      expect(ctx.fake.calls()).toEqual([]);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it("ACC-02: accepting another mechanic's booking is 403", async () => {
@@ -156,15 +136,15 @@ describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.
         proposed_time: null,
         cancelled_at: clock.now(),
       });
-      expect(await slotIsBooked(testApp.dataSource, p.slotId)).toBe(false);
+      expect(await slotIsBooked(ctx.testApp.dataSource, p.slotId)).toBe(false);
       expect(await notifications(p.buyer.id, 'booking_refused')).toEqual([
         { data: { type: 'booking_refused', booking_id: id, reason: 'too_far', proposed_time: null } },
       ]);
-      expect(fake.calls().map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`.trim())).toEqual([
+      expect(ctx.fake.calls().map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`.trim())).toEqual([
         `GET /v1/payment_intents/${paymentIntentId}`,
         `POST /v1/payment_intents/${paymentIntentId}/cancel refuse_${id}`,
       ]);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('ACC-06: a refusal with a proposed time echoes and stores it, and frees the slot', async () => {
@@ -176,8 +156,8 @@ describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.
       });
       expect(response.body).toEqual({ status: 'cancelled', reason: 'not_available', proposed_time: '14:30' });
       expect(await row(id)).toMatchObject({ proposed_time: '14:30', refuse_reason: 'not_available' });
-      expect(await slotIsBooked(testApp.dataSource, p.slotId)).toBe(false);
-      await assertMoneyConsistent(id);
+      expect(await slotIsBooked(ctx.testApp.dataSource, p.slotId)).toBe(false);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it("ACC-07: refusing another mechanic's booking is 403; refusing a confirmed one is 409", async () => {
@@ -196,14 +176,14 @@ describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.
         "Cannot refuse a booking in 'confirmed' status",
         'booking_state_conflict',
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('ACC-08 / H-022: a failed Stripe cancel is the generic 500; the booking stays pending and its slot booked', async () => {
       const p = await parties();
       const { id } = await booking(p);
       // The SDK retries twice on a 500, with the same key: all three fail.
-      fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path: /\/cancel$/ });
+      ctx.fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path: /\/cancel$/ });
 
       const response = await refuse(id, p.mechanic.token);
 
@@ -214,9 +194,9 @@ describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.
         cancelled_at: null,
         refund_amount: null,
       });
-      expect(await slotIsBooked(testApp.dataSource, p.slotId)).toBe(true);
+      expect(await slotIsBooked(ctx.testApp.dataSource, p.slotId)).toBe(true);
       expect(await notifications(p.buyer.id, 'booking_refused')).toEqual([]);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('the refusal body is validated: an unknown reason or a malformed time is 422', async () => {

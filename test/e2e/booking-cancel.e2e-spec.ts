@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_FAILED_MESSAGE } from '../../src/payments/domain/payment-errors';
 import { METRIC } from '../../src/observability/metrics/metrics';
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties, type BookingParties, insertBooking } from '../support/booking-factories';
 import {
   counterValue,
@@ -11,12 +10,9 @@ import {
   slotIsBooked,
 } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -24,36 +20,20 @@ const NOW = new Date('2026-03-02T09:00:00Z');
 
 describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
+  const ctx = useStripeTestApp({ clock });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  beforeEach(() => fake.reset());
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  beforeEach(() => ctx.fake.reset());
 
   const cancel = (id: string, token: string) =>
-    testApp.http.patch(`/bookings/${id}/cancel`).set('X-Forwarded-For', newIp()).set(bearer(token));
+    ctx.testApp.http.patch(`/bookings/${id}/cancel`).set('X-Forwarded-For', newIp()).set(bearer(token));
   const buyerToken = (p: BookingParties) => forgeToken({ sub: p.buyer.id });
   const row = async (id: string) =>
-    (await testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
+    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
       string,
       unknown
     >;
   const notifications = (userId: string, type: string) =>
-    testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
+    ctx.testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
       userId,
       type,
     ]);
@@ -63,13 +43,14 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     columns: Record<string, unknown> = { status: 'confirmed' },
     state: IntentState = 'requires_capture',
   ) => {
-    const parties = await createBookingParties(testApp.dataSource);
-    await moveSlotTo(testApp.dataSource, parties.slotId, new Date(NOW.getTime() + ahead));
-    const booking = await insertPaidBooking(testApp.dataSource, fake, parties, columns, state);
+    const parties = await createBookingParties(ctx.testApp.dataSource);
+    await moveSlotTo(ctx.testApp.dataSource, parties.slotId, new Date(NOW.getTime() + ahead));
+    const booking = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, parties, columns, state);
     return { parties, ...booking };
   };
-  const stripeCalls = () => fake.calls().map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`.trim());
-  const mutatingCalls = () => fake.calls().filter((c) => c.method === 'POST');
+  const stripeCalls = () =>
+    ctx.fake.calls().map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`.trim());
+  const mutatingCalls = () => ctx.fake.calls().filter((c) => c.method === 'POST');
 
   it('CAN-01 / C-004 / M-030: buyer more than 24 h ahead: 100 %, cancel with cancel_{id}, slot freed, mechanic told', async () => {
     const before = await counterValue(METRIC.bookingsCancelled, { cancelled_by: 'buyer' });
@@ -92,12 +73,12 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       refund_percentage: 100,
       refund_amount: '40.00',
     });
-    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(false);
+    expect(await slotIsBooked(ctx.testApp.dataSource, parties.slotId)).toBe(false);
     expect(await notifications(parties.mechanic.id, 'booking_cancelled')).toEqual([
       { data: { type: 'booking_cancelled', booking_id: id, cancelled_by: 'buyer' } },
     ]);
     expect(await counterValue(METRIC.bookingsCancelled, { cancelled_by: 'buyer' })).toBe(before + 1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-02: 12–24 h ahead and captured: 50 %, a refund of 2500 with refund_{id}_50pct', async () => {
@@ -129,7 +110,7 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
         idempotencyKey: `refund_${id}_50pct`,
       }),
     ]);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-02 / D8 / N13.8: 12–24 h ahead before capture: the other half is captured, never the whole hold released', async () => {
@@ -145,11 +126,11 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
         idempotencyKey: `partcap_refund_${id}_50pct`,
       }),
     ]);
-    expect(fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({
+    expect(ctx.fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({
       status: 'succeeded',
       amount_received: 2000,
     });
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-03 / N13.9: less than 12 h ahead: 0 %, the mechanic is paid (capture with late_cancel_capture_{id})', async () => {
@@ -170,8 +151,8 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       }),
     ]);
     expect(await row(id)).toMatchObject({ payment_released_at: NOW });
-    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(false);
-    await assertMoneyConsistent(id);
+    expect(await slotIsBooked(ctx.testApp.dataSource, parties.slotId)).toBe(false);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('N13.15: in the 0 % band a hold that was never authorised pays nobody: it is closed and the buyer keeps everything', async () => {
@@ -184,9 +165,9 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     const response = await cancel(id, buyerToken(parties));
 
     expect(response.body).toMatchObject({ refund_percentage: 100, refund_amount: '40.00' });
-    expect(fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({ status: 'canceled' });
+    expect(ctx.fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({ status: 'canceled' });
     expect(await row(id)).toMatchObject({ payment_released_at: null });
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-04: a booking without a slot refunds 100 %', async () => {
@@ -197,7 +178,7 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     const response = await cancel(id, buyerToken(parties));
     expect(response.body).toMatchObject({ refund_percentage: 100, refund_amount: '40.00' });
     expect(mutatingCalls().map((c) => c.path)).toEqual([`/v1/payment_intents/${paymentIntentId}/cancel`]);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-05 / M-030: the mechanic always refunds 100 %, even 6 h ahead; the buyer is told', async () => {
@@ -217,17 +198,17 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       { data: { type: 'booking_cancelled', booking_id: id, cancelled_by: 'mechanic' } },
     ]);
     expect(await counterValue(METRIC.bookingsCancelled, { cancelled_by: 'mechanic' })).toBe(before + 1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('§3.4: a suspended or deactivated mechanic may still cancel', async () => {
     const { parties, id } = await scenario(72 * HOUR);
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       'UPDATE mechanic_profiles SET is_active = false, suspended_until = $2 WHERE id = $1',
       [parties.mechanic.profileId, new Date(NOW.getTime() + 30 * 24 * HOUR)],
     );
     expect((await cancel(id, parties.mechanic.token)).status).toBe(200);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-06: the bands are strict: 24 h + 1 min → 100, 23 h 59 → 50, 12 h + 1 min → 50, 11 h 59 → 0', async () => {
@@ -243,21 +224,21 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       const { parties, id } = await scenario(ahead);
       const response = await cancel(id, buyerToken(parties));
       expect({ ahead, percentage: response.body.refund_percentage }).toEqual({ ahead, percentage });
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
   it('CAN-07 / C-004 / H-022: a failed Stripe cancel is the generic 500 and changes nothing; the retry uses the same key', async () => {
     const { parties, id, paymentIntentId } = await scenario(72 * HOUR);
-    fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path: /\/cancel$/ });
+    ctx.fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path: /\/cancel$/ });
 
     const failed = await cancel(id, buyerToken(parties));
 
     expectDomainError(failed, 500, PAYMENT_FAILED_MESSAGE, 'payment_failed');
     expect(JSON.stringify(failed.body)).not.toContain('unknown error');
     expect(await row(id)).toMatchObject({ status: 'confirmed', cancelled_at: null });
-    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(true);
-    await assertMoneyConsistent(id);
+    expect(await slotIsBooked(ctx.testApp.dataSource, parties.slotId)).toBe(true);
+    await ctx.assertMoneyConsistent(id);
 
     const retried = await cancel(id, buyerToken(parties));
 
@@ -265,8 +246,8 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     const keys = mutatingCalls().map((c) => c.idempotencyKey);
     expect(keys.length).toBe(4);
     expect(new Set(keys)).toEqual(new Set([`cancel_${id}`]));
-    expect(fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({ status: 'canceled' });
-    await assertMoneyConsistent(id);
+    expect(ctx.fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({ status: 'canceled' });
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('CAN-08 / H-005 / I-6: 49.99 in the 50 % band refunds 25.00 (half up), 2500 cents; 0.01 never refunds more than 0.01', async () => {
@@ -283,14 +264,14 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       refund_amount: '25.00',
     });
     expect(mutatingCalls()[0].params).toEqual({ payment_intent: big.paymentIntentId, amount: '2500' });
-    await assertMoneyConsistent(big.id);
+    await ctx.assertMoneyConsistent(big.id);
 
     // Below Stripe's 50-cent minimum no PaymentIntent can exist: the booking's own figures are what matter.
-    const parties = await createBookingParties(testApp.dataSource);
-    await moveSlotTo(testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 18 * HOUR));
+    const parties = await createBookingParties(ctx.testApp.dataSource);
+    await moveSlotTo(ctx.testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 18 * HOUR));
     const tiny = {
       parties,
-      id: await insertBooking(testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
+      id: await insertBooking(ctx.testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
         ...priced('0.01'),
         availability_id: parties.slotId,
         stripe_payment_intent_id: null,
@@ -299,7 +280,7 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     const response = await cancel(tiny.id, buyerToken(tiny.parties));
     expect(response.status).toBe(200);
     expect(Number(response.body.refund_amount)).toBeLessThanOrEqual(0.01);
-    await assertMoneyConsistent(tiny.id);
+    await ctx.assertMoneyConsistent(tiny.id);
   });
 
   it('CAN-09 / M-007: cancelling mid check-in: the buyer gets 0 %, the mechanic gives 100 %', async () => {
@@ -312,8 +293,8 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       refund_percentage: 100,
       cancelled_by: 'mechanic',
     });
-    await assertMoneyConsistent(waiting.id);
-    await assertMoneyConsistent(inProgress.id);
+    await ctx.assertMoneyConsistent(waiting.id);
+    await ctx.assertMoneyConsistent(inProgress.id);
   });
 
   it('CAN-10 / N13.11: late and terminal states, and disputed, are 409 "Cannot cancel" with no Stripe call', async () => {
@@ -336,13 +317,13 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
         'booking_state_conflict',
       );
     }
-    expect(fake.calls()).toEqual([]);
+    expect(ctx.fake.calls()).toEqual([]);
   });
 
   it('CAN-11: another buyer 403, another mechanic 403, an admin 403, an unknown id 404', async () => {
     const { id } = await scenario(72 * HOUR);
-    const other = await createBookingParties(testApp.dataSource);
-    const admin = await createUser(testApp.dataSource, { role: 'admin' });
+    const other = await createBookingParties(ctx.testApp.dataSource);
+    const admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
     expectDomainError(await cancel(id, buyerToken(other)), 403, 'Not your booking', 'not_your_booking');
     expectDomainError(await cancel(id, other.mechanic.token), 403, 'Not your booking', 'not_your_booking');
     expectDomainError(
@@ -358,7 +339,7 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
       'booking_not_found',
     );
     expect((await row(id)).status).toBe('confirmed');
-    expect(fake.calls()).toEqual([]);
+    expect(ctx.fake.calls()).toEqual([]);
   });
 
   it('CAN-12: a full refund of (a) a captured PI refunds with fullrefund_cancel_{id}, (b) a cancelled one calls nothing, (c) a processing one is 500', async () => {
@@ -367,13 +348,13 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     expect(mutatingCalls()).toEqual([
       expect.objectContaining({ path: '/v1/refunds', idempotencyKey: `fullrefund_cancel_${captured.id}` }),
     ]);
-    await assertMoneyConsistent(captured.id);
+    await ctx.assertMoneyConsistent(captured.id);
 
-    fake.reset();
+    ctx.fake.reset();
     const released = await scenario(72 * HOUR, { status: 'confirmed' }, 'canceled');
     expect((await cancel(released.id, buyerToken(released.parties))).status).toBe(200);
     expect(mutatingCalls()).toEqual([]);
-    await assertMoneyConsistent(released.id);
+    await ctx.assertMoneyConsistent(released.id);
 
     const processing = await scenario(72 * HOUR, { status: 'confirmed' }, 'processing');
     expectDomainError(
@@ -388,14 +369,14 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
   it('I-16 / I-1: a cancelled booking gives its slot back, and a new live booking may take it', async () => {
     const { parties, id } = await scenario(72 * HOUR);
     expect((await cancel(id, buyerToken(parties))).status).toBe(200);
-    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(false);
-    const again = await insertBooking(testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
+    expect(await slotIsBooked(ctx.testApp.dataSource, parties.slotId)).toBe(false);
+    const again = await insertBooking(ctx.testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
       availability_id: parties.slotId,
     });
     expect((await row(again)).status).toBe('pending_acceptance');
     // I-1 still holds for live bookings: a second live one on the same slot is refused by the database.
     await expect(
-      insertBooking(testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
+      insertBooking(ctx.testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, {
         availability_id: parties.slotId,
       }),
     ).rejects.toThrow(/uq_bookings_live_availability/);
@@ -410,7 +391,7 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
         commission_amount: '8.00',
         mechanic_payout: '32.00',
       });
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
@@ -419,6 +400,6 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
     expect((await cancel(id, buyerToken(parties))).status).toBe(200);
     expect((await cancel(id, buyerToken(parties))).status).toBe(409);
     expect(mutatingCalls()).toHaveLength(1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 });

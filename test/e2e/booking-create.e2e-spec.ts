@@ -1,10 +1,6 @@
 import { register as metricsRegistry } from 'prom-client';
-import { startTestApp, type TestApp } from '../support/app';
 import { attachStripeAccount, bookingRequest } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { ok } from '../support/fake-stripe/stripe-objects';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { geodesicKm } from '../support/geodesic';
@@ -17,6 +13,7 @@ import {
   type ProfileOverrides,
   type SlotFixture,
 } from '../support/mechanic-factories';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 /** 10:00 in Paris (UTC+1 in March): slots are wall-clock times of APP_TIMEZONE (D3). */
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -33,56 +30,45 @@ interface SlotRow {
 }
 
 describe('POST /bookings (bookings-payments §3.1)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let buyer: UserFixture & { token: string };
   const clock = new FixedClock(new Date(NOW));
+  const ctx = useStripeTestApp({ clock });
+  let buyer: UserFixture & { token: string };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    const user = await createUser(testApp.dataSource, { phone: '+33600000001' });
+    const user = await createUser(ctx.testApp.dataSource, { phone: '+33600000001' });
     buyer = { ...user, token: forgeToken({ sub: user.id }) };
   });
 
   beforeEach(() => {
-    fake.reset();
+    ctx.fake.reset();
     clock.set(NOW);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
   });
 
   /** The acceptance mechanic `MP` with its own Connect account known to the fake. */
   async function bookableMechanic(profile: ProfileOverrides = {}): Promise<MechanicFixture> {
-    const mechanic = await createMechanic(testApp.dataSource, profile, { phone: '+33600000002' });
-    fake.objects.putAccount(await attachStripeAccount(testApp.dataSource, mechanic.profileId));
+    const mechanic = await createMechanic(ctx.testApp.dataSource, profile, { phone: '+33600000002' });
+    ctx.fake.objects.putAccount(await attachStripeAccount(ctx.testApp.dataSource, mechanic.profileId));
     return mechanic;
   }
 
   async function mechanicWithSlot(slot: Partial<SlotFixture> = {}, profile: ProfileOverrides = {}) {
     const mechanic = await bookableMechanic(profile);
-    const slotId = await createSlot(testApp.dataSource, mechanic.profileId, { date: TOMORROW, ...slot });
+    const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: TOMORROW, ...slot });
     return { mechanic, slotId };
   }
 
   const book = (body: Record<string, unknown>, token = buyer.token) =>
-    testApp.http.post('/bookings').set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
+    ctx.testApp.http.post('/bookings').set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
 
   const slotsOf = (profileId: string): Promise<SlotRow[]> =>
-    testApp.dataSource.query(
+    ctx.testApp.dataSource.query(
       `SELECT id, to_char(start_time, 'HH24:MI') AS start, to_char(end_time, 'HH24:MI') AS "end", is_booked
          FROM availabilities WHERE mechanic_id = $1 ORDER BY date, start_time`,
       [profileId],
     );
 
   const bookingsOf = (profileId: string): Promise<Record<string, unknown>[]> =>
-    testApp.dataSource.query('SELECT * FROM bookings WHERE mechanic_id = $1', [profileId]);
+    ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE mechanic_id = $1', [profileId]);
 
   async function createdCount(): Promise<number> {
     const metric = metricsRegistry.getSingleMetric('emecano_bookings_created_total');
@@ -91,7 +77,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
     return values.find((value) => value.labels.status === 'pending_acceptance')?.value ?? 0;
   }
 
-  const paymentIntentCalls = () => fake.calls(/^POST \/v1\/payment_intents$/);
+  const paymentIntentCalls = () => ctx.fake.calls(/^POST \/v1\/payment_intents$/);
 
   describe('the happy path', () => {
     it('BOOK-01 M-030 D5: 201 with the buyer view and the client secret; the booking, slot, notification, PaymentIntent and metric', async () => {
@@ -155,8 +141,8 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       });
       // D5 supersedes BOOK-01's key: a nonce, so that no retry or re-booking replays a dead PaymentIntent.
       expect(intent.idempotencyKey).toMatch(new RegExp(`^booking_${buyer.id}_${slotId}_[0-9a-f]{8}$`));
-      expect(fake.calls()).toHaveLength(1);
-      const notifications = await testApp.dataSource.query(
+      expect(ctx.fake.calls()).toHaveLength(1);
+      const notifications = await ctx.testApp.dataSource.query(
         'SELECT type, title, body, data FROM notifications WHERE user_id = $1',
         [mechanic.id],
       );
@@ -168,7 +154,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
           data: { type: 'booking_created', booking_id: row.id },
         },
       ]);
-      const transitions = await testApp.dataSource.query(
+      const transitions = await ctx.testApp.dataSource.query(
         'SELECT from_status, to_status, event, actor_role, actor_id FROM booking_transitions WHERE booking_id = $1',
         [row.id],
       );
@@ -208,7 +194,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
         'This slot is already booked',
         'slot_booked',
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('BOOK-03: less than 2 hours ahead → 400, no Stripe call and no split', async () => {
@@ -219,7 +205,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       });
       const response = await book(bookingRequest(mechanic.profileId, slotId, { slot_start_time: '10:30' }));
       expectDomainError(response, 400, 'Booking must be at least 2 hours in advance', 'booking_too_soon');
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
       expect(await slotsOf(mechanic.profileId)).toEqual([
         { id: slotId, start: '10:30', end: '12:00', is_booked: false },
       ]);
@@ -234,7 +220,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       });
       expect((await book(bookingRequest(mechanic.profileId, slotId))).status).toBe(400);
       // 12:00 in Paris is exactly 2 h away: allowed.
-      const later = await createSlot(testApp.dataSource, mechanic.profileId, {
+      const later = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date: TODAY,
         start: '12:00:00',
         end: '12:30:00',
@@ -254,7 +240,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
         'Booking cannot be more than 6 days in advance due to payment authorization limits',
         'booking_too_far_ahead',
       );
-      const inTime = await createSlot(testApp.dataSource, mechanic.profileId, {
+      const inTime = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date: addDays(TODAY, 6),
         start: '09:00:00',
         end: '09:30:00',
@@ -290,7 +276,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
         'Chosen time 10:45 is outside the availability window 10:00-11:00',
         'slot_outside_window',
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
   });
 
@@ -348,17 +334,17 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
     it('the buffer blocks a neighbour inside it, trims one that sticks out, and leaves other days alone', async () => {
       const { mechanic, slotId } = await mechanicWithSlot({ start: '10:00:00', end: '10:30:00' });
       const ids = {
-        inside: await createSlot(testApp.dataSource, mechanic.profileId, {
+        inside: await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
           date: TOMORROW,
           start: '09:45:00',
           end: '10:00:00',
         }),
-        after: await createSlot(testApp.dataSource, mechanic.profileId, {
+        after: await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
           date: TOMORROW,
           start: '10:30:00',
           end: '11:30:00',
         }),
-        otherDay: await createSlot(testApp.dataSource, mechanic.profileId, {
+        otherDay: await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
           date: addDays(TOMORROW, 1),
           start: '10:30:00',
           end: '11:00:00',
@@ -413,7 +399,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
         'Slot does not belong to this mechanic',
         'slot_not_owned',
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('BOOK-09: a meeting point beyond the radius → 400 with the geodesic distance', async () => {
@@ -456,7 +442,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
     ])('§3.1-6: a mechanic %s → 400', async (_, profile, body, detail, code) => {
       const { mechanic, slotId } = await mechanicWithSlot({}, profile);
       expectDomainError(await book(bookingRequest(mechanic.profileId, slotId, body)), 400, detail, code);
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('§3.1-6: a suspension that is over does not stop a booking', async () => {
@@ -470,8 +456,8 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
     it('§3.1-6: a mechanic cannot book themself (a buyer account on the same user is impossible, so the user id decides)', async () => {
       const { mechanic, slotId } = await mechanicWithSlot();
       // A verified buyer token whose user owns the profile: moved under a buyer user for the test.
-      const self = await createUser(testApp.dataSource);
-      await testApp.dataSource.query('UPDATE mechanic_profiles SET user_id = $2 WHERE id = $1', [
+      const self = await createUser(ctx.testApp.dataSource);
+      await ctx.testApp.dataSource.query('UPDATE mechanic_profiles SET user_id = $2 WHERE id = $1', [
         mechanic.profileId,
         self.id,
       ]);
@@ -484,22 +470,22 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
     });
 
     it('§3.1-8: a mechanic without a Connect account → 400, no Stripe call', async () => {
-      const mechanic = await createMechanic(testApp.dataSource);
-      const slotId = await createSlot(testApp.dataSource, mechanic.profileId, { date: TOMORROW });
+      const mechanic = await createMechanic(ctx.testApp.dataSource);
+      const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: TOMORROW });
       expectDomainError(
         await book(bookingRequest(mechanic.profileId, slotId)),
         400,
         'This mechanic has not completed payment onboarding yet',
         'mechanic_payments_not_ready',
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
   });
 
   describe('who may book, and the request schema', () => {
     it('BOOK-10, AUTH-25(a): an unverified buyer → 403; a mechanic → 403 "Only buyers…"', async () => {
       const { mechanic, slotId } = await mechanicWithSlot();
-      const unverified = await createUser(testApp.dataSource, { isVerified: false });
+      const unverified = await createUser(ctx.testApp.dataSource, { isVerified: false });
       expectDomainError(
         await book(bookingRequest(mechanic.profileId, slotId), forgeToken({ sub: unverified.id })),
         403,
@@ -519,7 +505,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       const mechanic = await bookableMechanic();
       const ip = newIp();
       const attempt = (body: Record<string, unknown>) =>
-        testApp.http.post('/bookings').set('X-Forwarded-For', ip).set(bearer(buyer.token)).send(body);
+        ctx.testApp.http.post('/bookings').set('X-Forwarded-For', ip).set(bearer(buyer.token)).send(body);
       const unknownSlot = bookingRequest(mechanic.profileId, '00000000-0000-4000-8000-000000000000');
       expect((await attempt({ ...unknownSlot, vehicle_year: 1900 })).status).toBe(422);
       for (let i = 0; i < 5; i++) expect((await attempt(unknownSlot)).status).toBe(404);
@@ -549,14 +535,15 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       expect(response.body.detail).toEqual(
         expect.arrayContaining([expect.objectContaining({ loc: ['body', field] })]),
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('accepts a plate with letters, digits, dashes and spaces, and OBD from a mechanic who offers it', async () => {
       const { mechanic, slotId } = await mechanicWithSlot();
-      await testApp.dataSource.query('UPDATE mechanic_profiles SET has_obd_diagnostic = true WHERE id = $1', [
-        mechanic.profileId,
-      ]);
+      await ctx.testApp.dataSource.query(
+        'UPDATE mechanic_profiles SET has_obd_diagnostic = true WHERE id = $1',
+        [mechanic.profileId],
+      );
       const response = await book(
         bookingRequest(mechanic.profileId, slotId, { vehicle_plate: 'AB-123 CD', obd_requested: true }),
       );
@@ -610,15 +597,16 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
     it('BOOK-17 H-022: Stripe fails on the PaymentIntent → 500 with the generic message; no booking, slot free', async () => {
       const { mechanic, slotId } = await mechanicWithSlot();
       // Enough failures for the SDK's own retries too.
-      fake.failNext(5, { kind: 'http_500' }, { method: 'POST', path: /^\/v1\/payment_intents$/ });
+      ctx.fake.failNext(5, { kind: 'http_500' }, { method: 'POST', path: /^\/v1\/payment_intents$/ });
       const response = await book(bookingRequest(mechanic.profileId, slotId));
       expectDomainError(response, 500, PAYMENT_FAILED, 'payment_failed');
       expect(JSON.stringify(response.body)).not.toMatch(/unknown error|api_error/i);
       expect(await bookingsOf(mechanic.profileId)).toEqual([]);
       expect((await slotsOf(mechanic.profileId))[0].is_booked).toBe(false);
-      const notifications = await testApp.dataSource.query('SELECT 1 FROM notifications WHERE user_id = $1', [
-        mechanic.id,
-      ]);
+      const notifications = await ctx.testApp.dataSource.query(
+        'SELECT 1 FROM notifications WHERE user_id = $1',
+        [mechanic.id],
+      );
       expect(notifications).toEqual([]);
     });
 
@@ -626,7 +614,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       'BOOK-17 H-022: Stripe answering %s gives the same answer, and the split is undone',
       async (kind) => {
         const { mechanic, slotId } = await mechanicWithSlot({ start: '10:00:00', end: '12:00:00' });
-        fake.failNext(5, { kind }, { method: 'POST', path: /^\/v1\/payment_intents$/ });
+        ctx.fake.failNext(5, { kind }, { method: 'POST', path: /^\/v1\/payment_intents$/ });
         expectDomainError(
           await book(bookingRequest(mechanic.profileId, slotId, { slot_start_time: '10:30' })),
           500,
@@ -641,21 +629,21 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
 
     /** BOOK-18's fault: another booking already holds the PaymentIntent the fake hands out next. */
     async function collidingPaymentIntent(): Promise<string> {
-      const taken = await fake.client().paymentIntents.create({
+      const taken = await ctx.fake.client().paymentIntents.create({
         amount: 4000,
         currency: 'eur',
         capture_method: 'manual',
       });
       const other = await mechanicWithSlot({ start: '15:00:00', end: '15:30:00' });
       const first = await book(bookingRequest(other.mechanic.profileId, other.slotId));
-      await testApp.dataSource.query('UPDATE bookings SET stripe_payment_intent_id = $2 WHERE id = $1', [
+      await ctx.testApp.dataSource.query('UPDATE bookings SET stripe_payment_intent_id = $2 WHERE id = $1', [
         first.body.booking.id,
         taken.id,
       ]);
-      fake.reset();
+      ctx.fake.reset();
       jest
-        .spyOn(fake.objects, 'createPaymentIntent')
-        .mockImplementationOnce(() => ok(fake.objects.paymentIntents.get(taken.id)!));
+        .spyOn(ctx.fake.objects, 'createPaymentIntent')
+        .mockImplementationOnce(() => ok(ctx.fake.objects.paymentIntents.get(taken.id)!));
       return taken.id;
     }
 
@@ -667,12 +655,12 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
 
       expect(response.status).toBe(500);
       expect(response.body.detail).toBe('Internal server error');
-      expect(fake.calls().map((call) => `${call.method} ${call.path}`)).toEqual([
+      expect(ctx.fake.calls().map((call) => `${call.method} ${call.path}`)).toEqual([
         'POST /v1/payment_intents',
         `GET /v1/payment_intents/${taken}`,
         `POST /v1/payment_intents/${taken}/cancel`,
       ]);
-      expect(fake.calls(/cancel$/)[0].idempotencyKey).toBe(`cancel_${taken}`);
+      expect(ctx.fake.calls(/cancel$/)[0].idempotencyKey).toBe(`cancel_${taken}`);
       expect(await bookingsOf(mechanic.profileId)).toEqual([]);
       expect((await slotsOf(mechanic.profileId))[0].is_booked).toBe(false);
     });
@@ -681,7 +669,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
       const { mechanic, slotId } = await mechanicWithSlot();
       // Another transaction holds the mechanic's profile (e.g. an onboarding): the booking's foreign
       // key check on it waits for the lock.
-      const runner = testApp.dataSource.createQueryRunner();
+      const runner = ctx.testApp.dataSource.createQueryRunner();
       await runner.connect();
       await runner.startTransaction();
       try {
@@ -696,19 +684,19 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
         await runner.rollbackTransaction();
         await runner.release();
       }
-      expect(fake.calls(/^POST \/v1\/payment_intents$/)).toHaveLength(1);
-      const cancels = fake.calls(/cancel$/);
+      expect(ctx.fake.calls(/^POST \/v1\/payment_intents$/)).toHaveLength(1);
+      const cancels = ctx.fake.calls(/cancel$/);
       expect(cancels).toHaveLength(1);
       const intentId = cancels[0].path.split('/')[3];
       expect(cancels[0].idempotencyKey).toBe(`cancel_${intentId}`);
-      expect(fake.objects.paymentIntents.get(intentId)?.status).toBe('canceled');
+      expect(ctx.fake.objects.paymentIntents.get(intentId)?.status).toBe('canceled');
       expect((await slotsOf(mechanic.profileId))[0].is_booked).toBe(false);
     });
 
     it('I-9: a compensation that fails too is logged with the PaymentIntent, and the answer stays the same', async () => {
       const { mechanic, slotId } = await mechanicWithSlot();
       const taken = await collidingPaymentIntent();
-      fake.failNext(10, { kind: 'http_500' }, { path: /\/cancel$/ });
+      ctx.fake.failNext(10, { kind: 'http_500' }, { path: /\/cancel$/ });
 
       const response = await book(bookingRequest(mechanic.profileId, slotId));
 
@@ -716,7 +704,7 @@ describe('POST /bookings (bookings-payments §3.1)', () => {
         status: 500,
         detail: 'Internal server error',
       });
-      expect(testApp.logs.records()).toContainEqual(
+      expect(ctx.testApp.logs.records()).toContainEqual(
         expect.objectContaining({ event: 'booking_authorization_not_released', payment_intent_id: taken }),
       );
       expect(await bookingsOf(mechanic.profileId)).toEqual([]);

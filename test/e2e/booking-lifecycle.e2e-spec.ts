@@ -1,16 +1,12 @@
-import { startTestApp, type TestApp } from '../support/app';
 import { attachStripeAccount, bookingRequest } from '../support/booking-factories';
 import { moveSlotTo } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
 import { solidJpeg } from '../support/images';
 import { createMechanic, createSlot } from '../support/mechanic-factories';
-import { moneyConsistency } from '../support/money-consistency';
 import { JobRunner } from '../../src/scheduling/job-runner';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 /**
  * The whole inspection through the public API, every module together: booking, the card authorised
@@ -19,37 +15,22 @@ import { JobRunner } from '../../src/scheduling/job-runner';
  */
 describe('FLOW-16 / JOB-08: one booking from creation to the mechanic being paid', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    const config = testConfig({ ...fake.env(), PAYMENT_RELEASE_DELAY_HOURS: '0' });
-    testApp = await startTestApp({ config, databaseUrl: db.url, clock });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  const ctx = useStripeTestApp({ clock, env: { PAYMENT_RELEASE_DELAY_HOURS: '0' } });
 
   const as = (token: string) => ({
     post: (path: string, body: object) =>
-      testApp.http.post(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body),
+      ctx.testApp.http.post(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body),
     patch: (path: string, body: object) =>
-      testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body),
+      ctx.testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body),
   });
   const statusOf = async (id: string): Promise<string> =>
-    (await testApp.dataSource.query('SELECT status FROM bookings WHERE id = $1', [id]))[0].status;
+    (await ctx.testApp.dataSource.query('SELECT status FROM bookings WHERE id = $1', [id]))[0].status;
 
   it('FLOW-16 / JOB-08: create → accept → check-in → enter-code → check-out → validate → release: completed, one capture with release_{id}', async () => {
-    const buyer = await createUser(testApp.dataSource);
-    const mechanic = await createMechanic(testApp.dataSource);
-    fake.objects.putAccount(await attachStripeAccount(testApp.dataSource, mechanic.profileId));
-    const slotId = await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-05' });
+    const buyer = await createUser(ctx.testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    ctx.fake.objects.putAccount(await attachStripeAccount(ctx.testApp.dataSource, mechanic.profileId));
+    const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-05' });
     const buyerApi = as(forgeToken({ sub: buyer.id }));
     const mechanicToken = forgeToken({ sub: mechanic.id });
     const mechanicApi = as(mechanicToken);
@@ -59,18 +40,18 @@ describe('FLOW-16 / JOB-08: one booking from creation to the mechanic being paid
     const id = created.body.booking.id as string;
     const paymentIntentId = (created.body.client_secret as string).split('_secret_')[0];
     // What the mobile app does with the client secret, then Stripe's word that the hold is in place.
-    const authorised = await fake
+    const authorised = await ctx.fake
       .client()
       .paymentIntents.confirm(paymentIntentId, { payment_method: 'pm_card_visa' });
     expect(authorised.status).toBe('requires_capture');
-    const webhook = fake.event('payment_intent.amount_capturable_updated', { ...authorised });
-    expect((await fake.deliver(testApp.http, webhook, newIp())).status).toBe(200);
+    const webhook = ctx.fake.event('payment_intent.amount_capturable_updated', { ...authorised });
+    expect((await ctx.fake.deliver(ctx.testApp.http, webhook, newIp())).status).toBe(200);
 
     const accepted = await mechanicApi.patch(`/bookings/${id}/accept`, {});
     expect(accepted.status).toBe(200);
 
     // slot@now: the inspection is due.
-    await moveSlotTo(testApp.dataSource, slotId, clock.now());
+    await moveSlotTo(ctx.testApp.dataSource, slotId, clock.now());
     const checkedIn = await buyerApi.patch(`/bookings/${id}/check-in`, { mechanic_present: true });
     expect(checkedIn.status).toBe(200);
     const entered = await mechanicApi.patch(`/bookings/${id}/enter-code`, {
@@ -79,7 +60,7 @@ describe('FLOW-16 / JOB-08: one booking from creation to the mechanic being paid
     expect(entered.status).toBe(200);
 
     const photo = await solidJpeg(48, 32, [30, 96, 200]);
-    const checkedOut = await testApp.http
+    const checkedOut = await ctx.testApp.http
       .patch(`/bookings/${id}/check-out`)
       .set('X-Forwarded-For', newIp())
       .set(bearer(mechanicToken))
@@ -108,17 +89,17 @@ describe('FLOW-16 / JOB-08: one booking from creation to the mechanic being paid
     expect(validated.status).toBe(200);
     expect(await statusOf(id)).toBe('validated');
 
-    fake.reset();
-    await testApp.app.get(JobRunner).run('release_payment');
+    ctx.fake.reset();
+    await ctx.testApp.app.get(JobRunner).run('release_payment');
 
     expect(await statusOf(id)).toBe('completed');
-    const captures = fake.calls(/\/capture$/);
+    const captures = ctx.fake.calls(/\/capture$/);
     expect(captures.map((call) => call.idempotencyKey)).toEqual([`release_${id}`]);
-    expect(fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({ status: 'succeeded' });
-    await moneyConsistency(testApp.dataSource, fake)(id);
+    expect(ctx.fake.objects.paymentIntents.get(paymentIntentId)).toMatchObject({ status: 'succeeded' });
+    await ctx.assertMoneyConsistent(id);
 
     // Released once: a second run finds nothing due and calls Stripe no more.
-    await testApp.app.get(JobRunner).run('release_payment');
-    expect(fake.calls(/\/capture$/)).toHaveLength(1);
+    await ctx.testApp.app.get(JobRunner).run('release_payment');
+    expect(ctx.fake.calls(/\/capture$/)).toHaveLength(1);
   });
 });

@@ -1,16 +1,12 @@
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
 import { METRIC } from '../../src/observability/metrics/metrics';
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties, type BookingParties } from '../support/booking-factories';
 import { counterValue, insertPaidBooking } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { solidPng } from '../support/images';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-03-05T11:00:00Z');
 const DISPUTE = {
@@ -21,35 +17,19 @@ const DISPUTE = {
 
 describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-payments §3.8, §3.9)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  const ctx = useStripeTestApp({ clock });
 
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[]) =>
-    testApp.dataSource.query(sql, params) as Promise<T[]>;
+    ctx.testApp.dataSource.query(sql, params) as Promise<T[]>;
   const buyerToken = (p: BookingParties) => forgeToken({ sub: p.buyer.id });
 
   async function booking(status: BookingStatus) {
-    const p = await createBookingParties(testApp.dataSource);
-    const { id } = await insertPaidBooking(testApp.dataSource, fake, p, { status });
+    const p = await createBookingParties(ctx.testApp.dataSource);
+    const { id } = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, p, { status });
     return { p, id };
   }
   const validate = (id: string, token: string, body: object) =>
-    testApp.http
+    ctx.testApp.http
       .patch(`/bookings/${id}/validate`)
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
@@ -60,7 +40,7 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
     fields: Record<string, string>,
     photos: { bytes: Buffer; filename: string; contentType: string }[] = [],
   ) => {
-    let request = testApp.http
+    let request = ctx.testApp.http
       .patch(`/bookings/${id}/validate-with-photos`)
       .set('X-Forwarded-For', newIp())
       .set(bearer(token));
@@ -110,8 +90,8 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
         [id],
       );
       expect(row).toEqual({ status: 'validated', release_due_at: new Date(NOW.getTime() + 2 * 3_600_000) });
-      expect(fake.calls(/capture/).filter((c) => c.path.includes(id))).toEqual([]);
-      await assertMoneyConsistent(id);
+      expect(ctx.fake.calls(/capture/).filter((c) => c.path.includes(id))).toEqual([]);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('FLOW-14: validate-with-photos with validated=yes takes the same path and ignores photos', async () => {
@@ -129,7 +109,7 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
 
     it("FLOW-15: another buyer's booking → 403; a confirmed booking → 409; unchanged", async () => {
       const { id } = await booking('check_out_done');
-      const stranger = await createUser(testApp.dataSource);
+      const stranger = await createUser(ctx.testApp.dataSource);
       const confirmed = await booking('confirmed');
 
       expectDomainError(
@@ -160,7 +140,7 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
 
     it('§0.7: a mechanic or an unverified buyer is refused by the route guard', async () => {
       const { p, id } = await booking('check_out_done');
-      const unverified = await createUser(testApp.dataSource, { isVerified: false });
+      const unverified = await createUser(ctx.testApp.dataSource, { isVerified: false });
 
       expect((await validate(id, p.mechanic.token, { validated: true })).status).toBe(403);
       expect((await validate(id, forgeToken({ sub: unverified.id }), { validated: true })).status).toBe(403);
@@ -197,7 +177,7 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
         },
       ]);
       expect(await counterValue(METRIC.disputesOpened, { reason: 'wrong_info' })).toBe(before + 1);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('DISP-02: no reason and no description, or no description → 422, booking unchanged', async () => {
@@ -366,7 +346,7 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
 
     it('§3.9: the booking guards come first (403, 409 state), and an existing dispute is a 409 after the form', async () => {
       const { p, id } = await booking('check_out_done');
-      const stranger = await createUser(testApp.dataSource);
+      const stranger = await createUser(ctx.testApp.dataSource);
       const confirmed = await booking('confirmed');
       const fields = { validated: 'false', problem_reason: 'other', problem_description: 'x' };
 

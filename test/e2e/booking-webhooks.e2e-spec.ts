@@ -1,55 +1,38 @@
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties } from '../support/booking-factories';
 import { type IntentState, insertPaidBooking, slotIsBooked } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 
 describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T14)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  const ctx = useStripeTestApp({ clock });
 
   const booking = async (columns: Record<string, unknown>, state: IntentState = 'requires_capture') => {
-    const parties = await createBookingParties(testApp.dataSource);
-    return { parties, ...(await insertPaidBooking(testApp.dataSource, fake, parties, columns, state)) };
+    const parties = await createBookingParties(ctx.testApp.dataSource);
+    return {
+      parties,
+      ...(await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, parties, columns, state)),
+    };
   };
   /** Stripe's side of the event first (the PaymentIntent's object as it is now), then the delivery. */
   const deliver = async (type: string, paymentIntentId: string, extra: Record<string, unknown> = {}) => {
     const object = {
-      ...(fake.objects.paymentIntents.get(paymentIntentId) ?? { id: paymentIntentId }),
+      ...(ctx.fake.objects.paymentIntents.get(paymentIntentId) ?? { id: paymentIntentId }),
       ...extra,
     };
-    const response = await fake.deliver(testApp.http, fake.event(type, object), newIp());
+    const response = await ctx.fake.deliver(ctx.testApp.http, ctx.fake.event(type, object), newIp());
     expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { status: 'ok' } });
   };
   const row = async (id: string) =>
-    (await testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
+    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
       string,
       unknown
     >;
   const transitions = async (id: string) =>
-    testApp.dataSource.query(
+    ctx.testApp.dataSource.query(
       'SELECT from_status, to_status, event, actor_role FROM booking_transitions WHERE booking_id = $1 ORDER BY id',
       [id],
     );
@@ -57,20 +40,23 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
   it('PAY-08: payment_intent.succeeded completes a validated booking', async () => {
     const { id, paymentIntentId } = await booking({ status: 'validated' }, 'succeeded');
 
-    const event = fake.event('payment_intent.succeeded', fake.objects.paymentIntents.get(paymentIntentId)!);
-    const response = await fake.deliver(testApp.http, event, newIp());
+    const event = ctx.fake.event(
+      'payment_intent.succeeded',
+      ctx.fake.objects.paymentIntents.get(paymentIntentId)!,
+    );
+    const response = await ctx.fake.deliver(ctx.testApp.http, event, newIp());
 
     expect(response.body).toEqual({ status: 'ok' });
     expect(await row(id)).toMatchObject({ status: 'completed', payment_released_at: NOW });
     expect(await transitions(id)).toEqual([
       { from_status: 'validated', to_status: 'completed', event: 'payment_succeeded', actor_role: 'system' },
     ]);
-    const processed = await testApp.dataSource.query(
+    const processed = await ctx.testApp.dataSource.query(
       'SELECT 1 FROM processed_webhook_events WHERE event_id = $1',
       [event.id],
     );
     expect(processed).toHaveLength(1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('PAY-09: payment_intent.succeeded for a confirmed booking, or an unknown PaymentIntent, changes nothing', async () => {
@@ -79,7 +65,7 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
     await deliver('payment_intent.succeeded', 'pi_unknown_to_us');
     expect((await row(id)).status).toBe('confirmed');
     expect(await transitions(id)).toEqual([]);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('PAY-10: payment_intent.payment_failed cancels a pending booking (cancelled_by buyer, slot freed); a confirmed one stays', async () => {
@@ -95,17 +81,17 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
       cancelled_at: NOW,
       refund_amount: null,
     });
-    expect(await slotIsBooked(testApp.dataSource, pending.parties.slotId)).toBe(false);
+    expect(await slotIsBooked(ctx.testApp.dataSource, pending.parties.slotId)).toBe(false);
     expect((await row(confirmed.id)).status).toBe('confirmed');
-    expect(await slotIsBooked(testApp.dataSource, confirmed.parties.slotId)).toBe(true);
+    expect(await slotIsBooked(ctx.testApp.dataSource, confirmed.parties.slotId)).toBe(true);
     // §11.1: webhook cancellations notify nobody.
-    const notified = await testApp.dataSource.query('SELECT 1 FROM notifications WHERE data->>$1 = $2', [
+    const notified = await ctx.testApp.dataSource.query('SELECT 1 FROM notifications WHERE data->>$1 = $2', [
       'booking_id',
       pending.id,
     ]);
     expect(notified).toEqual([]);
-    await assertMoneyConsistent(pending.id);
-    await assertMoneyConsistent(confirmed.id);
+    await ctx.assertMoneyConsistent(pending.id);
+    await ctx.assertMoneyConsistent(confirmed.id);
   });
 
   it('PAY-11: payment_intent.canceled cancels pending and confirmed bookings; check_in_done stays', async () => {
@@ -118,15 +104,15 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
 
     for (const b of [pending, confirmed]) {
       expect(await row(b.id)).toMatchObject({ status: 'cancelled', cancelled_by: 'buyer' });
-      expect(await slotIsBooked(testApp.dataSource, b.parties.slotId)).toBe(false);
-      await assertMoneyConsistent(b.id);
+      expect(await slotIsBooked(ctx.testApp.dataSource, b.parties.slotId)).toBe(false);
+      await ctx.assertMoneyConsistent(b.id);
     }
     expect((await row(inProgress.id)).status).toBe('check_in_done');
   });
 
   it("N13.21 / I-3: the canceled event of the app's own refusal finds the booking cancelled and keeps cancelled_by", async () => {
     const { parties, id, paymentIntentId } = await booking({ status: 'pending_acceptance' });
-    const refused = await testApp.http
+    const refused = await ctx.testApp.http
       .patch(`/bookings/${id}/refuse`)
       .set('X-Forwarded-For', newIp())
       .set({ Authorization: `Bearer ${parties.mechanic.token}` })
@@ -141,7 +127,7 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
       refund_percentage: 100,
     });
     expect(await transitions(id)).toHaveLength(1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('PAY-12: amount_capturable_updated and charge.refund.created change no state; the first records the authorisation', async () => {
@@ -151,21 +137,21 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
     });
 
     await deliver('payment_intent.amount_capturable_updated', paymentIntentId, { amount_capturable: 4000 });
-    const refund = fake.event('charge.refund.created', {
+    const refund = ctx.fake.event('charge.refund.created', {
       id: 're_1',
       payment_intent: paymentIntentId,
       amount: 4000,
     });
-    expect((await fake.deliver(testApp.http, refund, newIp())).body).toEqual({ status: 'ok' });
+    expect((await ctx.fake.deliver(ctx.testApp.http, refund, newIp())).body).toEqual({ status: 'ok' });
 
     expect(await row(id)).toMatchObject({ status: 'pending_acceptance', payment_authorized_at: NOW });
     expect(await transitions(id)).toEqual([]);
     // N13.15 [REC]: with the authorisation seen, the mechanic may accept.
-    const accepted = await testApp.http
+    const accepted = await ctx.testApp.http
       .patch(`/bookings/${id}/accept`)
       .set('X-Forwarded-For', newIp())
       .set({ Authorization: `Bearer ${parties.mechanic.token}` });
     expect(accepted.status).toBe(200);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 });

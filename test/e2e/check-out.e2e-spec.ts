@@ -3,21 +3,17 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type BookingColumns, createBookingParties, type BookingParties } from '../support/booking-factories';
 import { insertPaidBooking } from '../support/booking-payments';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { solidJpeg, solidPng } from '../support/images';
 import { createMechanic } from '../support/mechanic-factories';
-import { moneyConsistency } from '../support/money-consistency';
 import { inkOnFirstPage, pdfText } from '../support/pdf';
 import { DEFAULT_PDF_RENDERER_OPTIONS, PdfRenderer } from '../../src/reports/pdf/pdf-renderer';
 import { InspectionRecordsPersonalData } from '../../src/bookings/persistence/inspection-records.personal-data';
 import { InspectionFileReferences } from '../../src/bookings/persistence/inspection-stored-files';
 import { type UserEntity } from '../../src/identity/persistence/user.entity';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const INVALID = 'invalid_check_out';
 const REPORT_FAILED = 'Failed to generate PDF report. Please try again or contact support.';
@@ -52,38 +48,25 @@ const checklist = (overrides: Record<string, unknown> = {}) => ({
 
 describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings-payments §3.7, messaging-reports §4)', () => {
   const clock = new FixedClock(new Date('2026-03-02T10:40:00Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
+  const ctx = useStripeTestApp({ clock });
   let jpeg: Photo;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
     jpeg = { bytes: await solidJpeg(48, 32, [30, 96, 200]), type: 'image/jpeg' };
   });
 
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
-
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[]) =>
-    testApp.dataSource.query(sql, params) as Promise<T[]>;
+    ctx.testApp.dataSource.query(sql, params) as Promise<T[]>;
 
   /** `BK(check_in_done)` (or another status) between the acceptance parties, the mechanic named. */
   async function booking(columns: BookingColumns = {}) {
-    const p = await createBookingParties(testApp.dataSource);
+    const p = await createBookingParties(ctx.testApp.dataSource);
     await query('UPDATE users SET first_name = $2, last_name = $3 WHERE id = $1', [
       p.mechanic.id,
       'Jean',
       'Dupont',
     ]);
-    const { id } = await insertPaidBooking(testApp.dataSource, fake, p, {
+    const { id } = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, p, {
       status: 'check_in_done',
       vehicle_plate: null,
       mechanic_lat: 43.6,
@@ -94,7 +77,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
   }
 
   function checkOut(id: string, token: string, parts: CheckOutParts = {}, ip = newIp()) {
-    const request = testApp.http
+    const request = ctx.testApp.http
       .patch(`/bookings/${id}/check-out`)
       .set('X-Forwarded-For', ip)
       .set(bearer(token));
@@ -121,7 +104,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
   }
 
   const getReport = (id: string, token: string) =>
-    testApp.http
+    ctx.testApp.http
       .get(`/bookings/${id}/report`)
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
@@ -154,7 +137,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
   }
 
   const storedFile = (url: string) =>
-    readFile(join(testApp.config.STORAGE_DIR, url.replace(/^\/uploads\//, '')));
+    readFile(join(ctx.testApp.config.STORAGE_DIR, url.replace(/^\/uploads\//, '')));
 
   describe('check-out', () => {
     it('FLOW-09: proof, checklist and report recorded with the status; the buyer notified with the private route', async () => {
@@ -233,7 +216,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
         'Embrayage un peu dur',
       ])
         expect(text).toContain(expectedText);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it("REP-08: an 'avoid' report, read back through GET /bookings/{id}/report: page 1 drawn, French labels, spaced odometer", async () => {
@@ -298,7 +281,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
 
     it("FLOW-10: another mechanic's booking 403; a confirmed booking 409; an unknown one 404; nothing recorded", async () => {
       const { id } = await booking();
-      const other = await createMechanic(testApp.dataSource);
+      const other = await createMechanic(ctx.testApp.dataSource);
       expectDomainError(await checkOut(id, other.token), 403, 'Not your booking', 'not_your_booking');
       await expectNothingRecorded(id);
 
@@ -518,7 +501,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
         workerFile: join(__dirname, '../support/fixtures/stuck-pdf.worker.ts'),
       });
       jest
-        .spyOn(testApp.app.get(PdfRenderer), 'inspectionReport')
+        .spyOn(ctx.testApp.app.get(PdfRenderer), 'inspectionReport')
         .mockImplementation((input) => stuck.inspectionReport(input));
     });
 
@@ -535,7 +518,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
       const poll = (async () => {
         while (rendering) {
           const started = performance.now();
-          expect((await testApp.http.get('/health').set('X-Forwarded-For', newIp())).status).toBe(200);
+          expect((await ctx.testApp.http.get('/health').set('X-Forwarded-For', newIp())).status).toBe(200);
           healthTimes.push(performance.now() - started);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
@@ -552,7 +535,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
       expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
       await expectNothingRecorded(id);
       // §3.7-3: the proofs stored before the render are logged as orphans for the weekly sweep.
-      const orphaned = testApp.logs
+      const orphaned = ctx.testApp.logs
         .records()
         .find((r) => r.event === 'check_out_files_orphaned' && r.booking_id === id);
       expect(orphaned?.urls).toEqual([
@@ -589,7 +572,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
 
     it('serves the stored PDF to the buyer, the mechanic and admins', async () => {
       const stored = await storedFile(done.pdfUrl);
-      const admin = await createUser(testApp.dataSource, { role: 'admin' });
+      const admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
       for (const token of [
         forgeToken({ sub: done.p.buyer.id }),
         done.p.mechanic.token,
@@ -610,8 +593,8 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
     });
 
     it('404 for an unknown booking or one without a report, 403 for anyone else, 401/403 without a token', async () => {
-      const strangerBuyer = await createUser(testApp.dataSource);
-      const strangerMechanic = await createMechanic(testApp.dataSource);
+      const strangerBuyer = await createUser(ctx.testApp.dataSource);
+      const strangerMechanic = await createMechanic(ctx.testApp.dataSource);
       for (const token of [forgeToken({ sub: strangerBuyer.id }), strangerMechanic.token]) {
         const response = await getReport(done.id, token);
         expect({ status: response.status, body: JSON.parse(response.body.toString()) }).toMatchObject({
@@ -631,17 +614,17 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
         detail: 'Report not found',
       });
       expect([401, 403]).toContain(
-        (await testApp.http.get(`/bookings/${done.id}/report`).set('X-Forwarded-For', newIp())).status,
+        (await ctx.testApp.http.get(`/bookings/${done.id}/report`).set('X-Forwarded-For', newIp())).status,
       );
     });
 
     it('the stored proof photos and report are private: /uploads serves them to the participants only', async () => {
       const fetch = (url: string, token: string) =>
-        testApp.http.get(url).set('X-Forwarded-For', newIp()).set(bearer(token));
+        ctx.testApp.http.get(url).set('X-Forwarded-For', newIp()).set(bearer(token));
       for (const url of [done.plateUrl, done.pdfUrl]) {
         expect((await fetch(url, forgeToken({ sub: done.p.buyer.id }))).status).toBe(200);
         expect((await fetch(url, done.p.mechanic.token)).status).toBe(200);
-        const stranger = await createUser(testApp.dataSource);
+        const stranger = await createUser(ctx.testApp.dataSource);
         expect((await fetch(url, forgeToken({ sub: stranger.id }))).status).toBe(404);
       }
     });
@@ -667,7 +650,7 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
         report.pdf_url,
       ];
 
-      const referenced = await testApp.app
+      const referenced = await ctx.testApp.app
         .get(InspectionFileReferences)
         .referencedAmong([...recorded, '/uploads/proofs/orphan.jpg']);
 
@@ -678,8 +661,10 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
       const { p, id } = await booking();
       expect((await checkOut(id, p.mechanic.token)).status).toBe(200);
 
-      await testApp.dataSource.transaction((manager) =>
-        testApp.app.get(InspectionRecordsPersonalData).erase(manager, { id: p.mechanic.id } as UserEntity),
+      await ctx.testApp.dataSource.transaction((manager) =>
+        ctx.testApp.app
+          .get(InspectionRecordsPersonalData)
+          .erase(manager, { id: p.mechanic.id } as UserEntity),
       );
 
       expect(

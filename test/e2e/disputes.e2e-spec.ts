@@ -2,17 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type BookingStatus, type DisputeReason } from '../../src/bookings/domain/booking-status';
 import { METRIC } from '../../src/observability/metrics/metrics';
 import { PAYMENT_FAILED_MESSAGE } from '../../src/payments/domain/payment-errors';
-import { startTestApp, type TestApp } from '../support/app';
 import { bookingRequest, createBookingParties, type BookingParties } from '../support/booking-factories';
 import { counterValue, insertPaidBooking, type IntentState } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { addDays, createSlot } from '../support/mechanic-factories';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-03-05T11:00:00Z');
 const DAY_MS = 24 * 3_600_000;
@@ -28,30 +24,17 @@ const counters = () => Promise.all(COUNTERS.map(([name, labels]) => counterValue
 
 describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-payments §8, §9, §4.8, §12.5)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
+  const ctx = useStripeTestApp({ clock });
   let admin: UserFixture;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-    admin = await createUser(testApp.dataSource, { role: 'admin' });
+    admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
   });
 
   beforeEach(() => clock.set(NOW));
 
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
-
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-    testApp.dataSource.query(sql, params) as Promise<T[]>;
+    ctx.testApp.dataSource.query(sql, params) as Promise<T[]>;
 
   /** `BK(status, PI)` with an open dispute of `reason`, as the acceptance fixtures seed it. */
   async function disputed(
@@ -62,10 +45,10 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       parties?: BookingParties;
     } = {},
   ) {
-    const p = options.parties ?? (await createBookingParties(testApp.dataSource));
+    const p = options.parties ?? (await createBookingParties(ctx.testApp.dataSource));
     const { id, paymentIntentId } = await insertPaidBooking(
-      testApp.dataSource,
-      fake,
+      ctx.testApp.dataSource,
+      ctx.fake,
       p,
       {
         status: options.status ?? 'disputed',
@@ -82,7 +65,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
     return { p, id, paymentIntentId, disputeId: dispute.id };
   }
   const resolve = (body: Record<string, unknown>, token = forgeToken({ sub: admin.id })) =>
-    testApp.http
+    ctx.testApp.http
       .patch('/payments/disputes/resolve')
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
@@ -126,7 +109,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       [disputeId],
     );
   const moneyCalls = (paymentIntentId: string) =>
-    fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/(cancel|capture)`));
+    ctx.fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/(cancel|capture)`));
 
   describe('PATCH /payments/disputes/resolve (§9.3)', () => {
     it('DISP-05 / C-006: for the buyer — hold released with dispute_resolve_{id}, refund fields, audit, penalty 1, both told', async () => {
@@ -181,13 +164,13 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       );
       expect(told.map((n) => n.user_id).sort()).toEqual([p.buyer.id, p.mechanic.id].sort());
       expect(await counters()).toEqual([before[0] + 1, before[1], before[2], before[3] + 1]);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('DISP-06 / I-13: for the mechanic — retrieve then capture with dispute_capture_{id}, completed, no penalty', async () => {
       const { p, id, paymentIntentId, disputeId } = await disputed({ reason: 'wrong_info' });
       const before = await counters();
-      fake.reset();
+      ctx.fake.reset();
 
       const response = await resolve({ dispute_id: disputeId, resolution: 'mechanic' });
 
@@ -195,7 +178,9 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       expect(await bookingRow(id)).toMatchObject({ status: 'completed', payment_released_at: NOW });
       expect((await disputeRow(disputeId)).status).toBe('resolved_mechanic');
       expect(
-        fake.calls(new RegExp(paymentIntentId)).map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`),
+        ctx.fake
+          .calls(new RegExp(paymentIntentId))
+          .map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`),
       ).toEqual([
         `GET /v1/payment_intents/${paymentIntentId} `,
         `POST /v1/payment_intents/${paymentIntentId}/capture dispute_capture_${disputeId}`,
@@ -203,7 +188,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       expect((await profileRow(p.mechanic.profileId)).no_show_count).toBe(0);
       expect((await auditRows(disputeId)).map((row) => row.action)).toEqual(['resolve_dispute_mechanic']);
       expect(await counters()).toEqual([before[0], before[1] + 1, before[2] + 1, before[3]]);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('DISP-07: unknown dispute 404, resolved 409, resolution "both" 422, buyer or mechanic 403', async () => {
@@ -235,22 +220,22 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
     });
 
     it('DISP-08 / C-006: the ladder on the new count — 2 suspends for 30 days, 3 deactivates', async () => {
-      const p = await createBookingParties(testApp.dataSource);
+      const p = await createBookingParties(ctx.testApp.dataSource);
       await query('UPDATE mechanic_profiles SET no_show_count = 1, last_no_show_at = $2 WHERE id = $1', [
         p.mechanic.profileId,
         new Date(NOW.getTime() - 10 * DAY_MS),
       ]);
-      const freeSlot = await createSlot(testApp.dataSource, p.mechanic.profileId, {
+      const freeSlot = await createSlot(ctx.testApp.dataSource, p.mechanic.profileId, {
         date: addDays('2026-03-05', 2),
       });
       const book = () =>
-        testApp.http
+        ctx.testApp.http
           .post('/bookings')
           .set('X-Forwarded-For', newIp())
           .set(bearer(forgeToken({ sub: p.buyer.id })))
           .send(bookingRequest(p.mechanic.profileId, freeSlot));
       const mechanicEndpoint = () =>
-        testApp.http
+        ctx.testApp.http
           .get('/payments/mechanic-dashboard')
           .set('X-Forwarded-For', newIp())
           .set(bearer(p.mechanic.token));
@@ -274,7 +259,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
 
       expect(await profileRow(p.mechanic.profileId)).toMatchObject({ no_show_count: 3, is_active: false });
       expect((await mechanicEndpoint()).body.detail).toBe('Account has been deactivated');
-      const search = await testApp.http
+      const search = await ctx.testApp.http
         .get('/mechanics')
         .query({ lat: 43.6045, lng: 1.444 })
         .set('X-Forwarded-For', newIp());
@@ -290,7 +275,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
         const { p, id, disputeId } = await disputed({ reason: 'no_show' });
         const before = await counters();
         // The SDK retries twice with the same key: all three attempts fail.
-        fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path });
+        ctx.fake.failNext(3, { kind: 'http_500' }, { method: 'POST', path });
 
         const response = await resolve({ dispute_id: disputeId, resolution });
 
@@ -300,13 +285,13 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
         expect(await auditRows(disputeId)).toEqual([]);
         expect((await profileRow(p.mechanic.profileId)).no_show_count).toBe(0);
         expect(await counters()).toEqual(before);
-        await assertMoneyConsistent(id);
+        await ctx.assertMoneyConsistent(id);
       },
     );
 
     it('DISP-10 / N13.23: an open dispute on a completed booking → 409, no Stripe call, still open', async () => {
       const { id, paymentIntentId, disputeId } = await disputed({ status: 'completed', intent: 'succeeded' });
-      fake.reset();
+      ctx.fake.reset();
 
       expectDomainError(
         await resolve({ dispute_id: disputeId, resolution: 'buyer' }),
@@ -314,7 +299,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
         "Cannot transition from 'completed' to 'cancelled'",
         'booking_state_conflict',
       );
-      expect(fake.calls(new RegExp(paymentIntentId))).toEqual([]);
+      expect(ctx.fake.calls(new RegExp(paymentIntentId))).toEqual([]);
       expect((await disputeRow(disputeId)).status).toBe('open');
       expect((await bookingRow(id)).status).toBe('completed');
     });
@@ -337,7 +322,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
 
   describe('GET /admin/disputes (§9.4)', () => {
     const list = (query: Record<string, string | number> = {}, token = forgeToken({ sub: admin.id })) =>
-      testApp.http.get('/admin/disputes').query(query).set('X-Forwarded-For', newIp()).set(bearer(token));
+      ctx.testApp.http.get('/admin/disputes').query(query).set('X-Forwarded-For', newIp()).set(bearer(token));
 
     it('ADM-13: open disputes oldest first with the opener e-mail, no photos; closed, invalid status, limit', async () => {
       await query("UPDATE dispute_cases SET status = 'closed' WHERE status = 'open'");
@@ -412,7 +397,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       status: 'needs_response',
     });
     const deliver = async (type: string, object: Record<string, unknown>) => {
-      const response = await fake.deliver(testApp.http, fake.event(type, object), newIp());
+      const response = await ctx.fake.deliver(ctx.testApp.http, ctx.fake.event(type, object), newIp());
       expect({ status: response.status, body: response.body }).toEqual({
         status: 200,
         body: { status: 'ok' },
@@ -424,10 +409,10 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       ]);
 
     it('PAY-14: charge.dispute.created records one dispute on a completed booking, once; no PI → nothing', async () => {
-      const p = await createBookingParties(testApp.dataSource);
+      const p = await createBookingParties(ctx.testApp.dataSource);
       const { id, paymentIntentId } = await insertPaidBooking(
-        testApp.dataSource,
-        fake,
+        ctx.testApp.dataSource,
+        ctx.fake,
         p,
         { status: 'completed', payment_released_at: NOW },
         'succeeded',
@@ -448,7 +433,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       ]);
       expect((await bookingRow(id)).status).toBe('completed');
       expect(await counterValue(METRIC.disputesOpened, { reason: 'no_show' })).toBe(before + 1);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it('PAY-14: the reason mapping — product_unacceptable → wrong_info, anything else → other', async () => {
@@ -457,10 +442,10 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
         ['fraudulent', 'other'],
       ];
       for (const [stripeReason, reason] of reasons) {
-        const p = await createBookingParties(testApp.dataSource);
+        const p = await createBookingParties(ctx.testApp.dataSource);
         const { id, paymentIntentId } = await insertPaidBooking(
-          testApp.dataSource,
-          fake,
+          ctx.testApp.dataSource,
+          ctx.fake,
           p,
           { status: 'completed', payment_released_at: NOW },
           'succeeded',
@@ -471,8 +456,8 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
     });
 
     it('N13.23: where the machine allows it, the booking moves to disputed, and an admin can then resolve it', async () => {
-      const p = await createBookingParties(testApp.dataSource);
-      const { id, paymentIntentId } = await insertPaidBooking(testApp.dataSource, fake, p, {
+      const p = await createBookingParties(ctx.testApp.dataSource);
+      const { id, paymentIntentId } = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, p, {
         status: 'check_out_done',
       });
 
@@ -497,7 +482,7 @@ describe('Disputes: admin resolution, penalties, Stripe chargebacks (bookings-pa
       );
       expect((await resolve({ dispute_id: disputeId, resolution: 'buyer' })).status).toBe(200);
       expect((await bookingRow(id)).status).toBe('cancelled');
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     });
 
     it("§12.5: charge.dispute.closed closes the open dispute with Stripe's outcome; a resolved one is left alone", async () => {

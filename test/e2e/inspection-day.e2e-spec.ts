@@ -1,14 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
 import { type BookingColumns, createBookingParties, type BookingParties } from '../support/booking-factories';
 import { counterValue, insertPaidBooking, moveSlotTo } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const INCORRECT = ['Incorrect code.', 'check_in_code_incorrect'] as const;
 const EXHAUSTED = [
@@ -19,33 +17,19 @@ const EXHAUSTED = [
 describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5, §3.6, §12.4)', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
   const config = testConfig();
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-  });
+  const ctx = useStripeTestApp({ clock });
 
   beforeEach(() => clock.set('2026-03-02T09:00:00Z'));
 
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
-
   const patch = (path: string, token: string, body: object) =>
-    testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
+    ctx.testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
   const buyerToken = (p: BookingParties) => forgeToken({ sub: p.buyer.id });
   const checkIn = (id: string, token: string, mechanicPresent = true) =>
     patch(`/bookings/${id}/check-in`, token, { mechanic_present: mechanicPresent });
   const enterCode = (id: string, token: string, code: unknown) =>
     patch(`/bookings/${id}/enter-code`, token, { code });
   const row = async (id: string) =>
-    (await testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
+    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
       string,
       unknown
     >;
@@ -53,9 +37,9 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
 
   /** `BK(status)` with `slot@now`: the slot starts at the clock's instant. */
   async function bookingAtNow(status: BookingStatus = 'confirmed', columns: BookingColumns = {}) {
-    const p = await createBookingParties(testApp.dataSource);
-    await moveSlotTo(testApp.dataSource, p.slotId, clock.now());
-    const { id } = await insertPaidBooking(testApp.dataSource, fake, p, { status, ...columns });
+    const p = await createBookingParties(ctx.testApp.dataSource);
+    await moveSlotTo(ctx.testApp.dataSource, p.slotId, clock.now());
+    const { id } = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, p, { status, ...columns });
     return { p, id };
   }
 
@@ -93,7 +77,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
         check_in_code_generated_at: clock.now(),
       });
       expect(stored.check_in_code).not.toContain(code);
-      const [transition] = await testApp.dataSource.query(
+      const [transition] = await ctx.testApp.dataSource.query(
         `SELECT from_status, to_status, event FROM booking_transitions WHERE booking_id = $1 AND event = 'check_in'`,
         [id],
       );
@@ -106,7 +90,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
 
     it('FLOW-03: another buyer 403; a pending booking 409; an unverified buyer 403', async () => {
       const { id } = await bookingAtNow();
-      const other = await createBookingParties(testApp.dataSource);
+      const other = await createBookingParties(ctx.testApp.dataSource);
       expectDomainError(await checkIn(id, buyerToken(other)), 403, 'Not your booking', 'not_your_booking');
 
       const pending = await bookingAtNow('pending_acceptance');
@@ -117,7 +101,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
         'booking_state_conflict',
       );
 
-      const unverified = await createUser(testApp.dataSource, { isVerified: false });
+      const unverified = await createUser(ctx.testApp.dataSource, { isVerified: false });
       const theirs = await bookingAtNow('confirmed', { buyer_id: unverified.id });
       const response = await checkIn(theirs.id, forgeToken({ sub: unverified.id }));
       expect(response.status).toBe(403);
@@ -176,7 +160,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
 
   describe('no-show report', () => {
     const disputes = (id: string) =>
-      testApp.dataSource.query(
+      ctx.testApp.dataSource.query(
         'SELECT reason, description, opened_by, status FROM dispute_cases WHERE booking_id = $1',
         [id],
       );
@@ -201,10 +185,10 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
         },
       ]);
       expect(
-        await testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
-          p.mechanic.id,
-          'no_show',
-        ]),
+        await ctx.testApp.dataSource.query(
+          'SELECT data FROM notifications WHERE user_id = $1 AND type = $2',
+          [p.mechanic.id, 'no_show'],
+        ),
       ).toEqual([{ data: { type: 'no_show', booking_id: id } }]);
       expect(await counterValue('emecano_disputes_opened_total', { reason: 'no_show' })).toBe(before + 1);
     });
@@ -244,7 +228,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
         "Cannot check in: booking status is 'awaiting_mechanic_code'",
         'booking_state_conflict',
       );
-      const other = await createBookingParties(testApp.dataSource);
+      const other = await createBookingParties(ctx.testApp.dataSource);
       const confirmed = await bookingAtNow();
       expectDomainError(
         await checkIn(confirmed.id, buyerToken(other), false),
@@ -318,7 +302,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
 
     it('FLOW-08: another mechanic 403; a confirmed booking 409; an unknown booking 404', async () => {
       const { id, code } = await awaitingCode();
-      const other = await createBookingParties(testApp.dataSource);
+      const other = await createBookingParties(ctx.testApp.dataSource);
       expectDomainError(
         await enterCode(id, other.mechanic.token, code),
         403,

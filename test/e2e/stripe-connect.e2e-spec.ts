@@ -1,48 +1,33 @@
 import { Logger } from '@nestjs/common';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp } from '../support/app';
 import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, type MechanicFixture } from '../support/mechanic-factories';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const ONBOARD = '/payments/onboard-mechanic';
 const DASHBOARD = '/payments/mechanic-dashboard';
 
 describe('Stripe Connect: onboarding and the Express dashboard (bookings-payments §3.14, §3.15)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
+  const ctx = useStripeTestApp();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url });
-  });
+  beforeEach(() => ctx.fake.reset());
 
-  beforeEach(() => fake.reset());
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
-
-  const onboard = (token: string, app = testApp, ip = newIp()) =>
+  const onboard = (token: string, app = ctx.testApp, ip = newIp()) =>
     app.http.post(ONBOARD).set('X-Forwarded-For', ip).set(bearer(token));
-  const dashboard = (token: string, app = testApp) =>
+  const dashboard = (token: string, app = ctx.testApp) =>
     app.http.get(DASHBOARD).set('X-Forwarded-For', newIp()).set(bearer(token));
-  const accountOf = async (mechanic: MechanicFixture, app = testApp) =>
+  const accountOf = async (mechanic: MechanicFixture, app = ctx.testApp) =>
     (
       await app.dataSource.query('SELECT stripe_account_id FROM mechanic_profiles WHERE id = $1', [
         mechanic.profileId,
       ])
     )[0].stripe_account_id as string | null;
   const withAccount = async (fields: Record<string, unknown> = {}) => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const account = fake.objects.putAccount(`acct_test_${mechanic.profileId.slice(0, 8)}`, fields);
-    await testApp.dataSource.query('UPDATE mechanic_profiles SET stripe_account_id = $2 WHERE id = $1', [
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const account = ctx.fake.objects.putAccount(`acct_test_${mechanic.profileId.slice(0, 8)}`, fields);
+    await ctx.testApp.dataSource.query('UPDATE mechanic_profiles SET stripe_account_id = $2 WHERE id = $1', [
       mechanic.profileId,
       account.id,
     ]);
@@ -51,7 +36,7 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
 
   describe('POST /payments/onboard-mechanic', () => {
     it('PAY-01: creates the Express account, stores it and answers the onboarding link', async () => {
-      const mechanic = await createMechanic(testApp.dataSource);
+      const mechanic = await createMechanic(ctx.testApp.dataSource);
       const response = await onboard(mechanic.token);
 
       const accountId = await accountOf(mechanic);
@@ -60,11 +45,11 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
         status: 200,
         body: { onboarding_url: expect.stringContaining(`/setup/e/${accountId}/`) },
       });
-      expect(fake.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
+      expect(ctx.fake.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
         'POST /v1/accounts',
         'POST /v1/account_links',
       ]);
-      expect(fake.calls()[0]).toMatchObject({
+      expect(ctx.fake.calls()[0]).toMatchObject({
         idempotencyKey: `connect_account_${mechanic.profileId}`,
         params: {
           type: 'express',
@@ -73,7 +58,7 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
           capabilities: { card_payments: { requested: 'true' }, transfers: { requested: 'true' } },
         },
       });
-      expect(fake.calls()[1].params).toEqual({
+      expect(ctx.fake.calls()[1].params).toEqual({
         account: accountId,
         type: 'account_onboarding',
         refresh_url: 'https://emecano.fr/stripe/refresh',
@@ -82,7 +67,7 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
     });
 
     it('D9: is open to a mechanic still onboarding (inactive, not yet verified)', async () => {
-      const mechanic = await createMechanic(testApp.dataSource, {
+      const mechanic = await createMechanic(ctx.testApp.dataSource, {
         isActive: false,
         isIdentityVerified: false,
       });
@@ -97,8 +82,8 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
 
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(first.body.onboarding_url).not.toEqual(second.body.onboarding_url);
-      expect(fake.calls(/POST \/v1\/accounts$/)).toEqual([]);
-      expect(fake.calls(/account_links/).map((c) => c.params.account)).toEqual([accountId, accountId]);
+      expect(ctx.fake.calls(/POST \/v1\/accounts$/)).toEqual([]);
+      expect(ctx.fake.calls(/account_links/).map((c) => c.params.account)).toEqual([accountId, accountId]);
       expect(await accountOf(mechanic)).toBe(accountId);
     });
 
@@ -111,26 +96,26 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
         'stripe_account_exists',
       );
       // Only the read that tells a finished onboarding from an abandoned one (D9).
-      expect(fake.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
+      expect(ctx.fake.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
         expect.stringMatching(/^GET \/v1\/accounts\//),
       ]);
     });
 
     it('two onboardings of one mechanic at once create one account', async () => {
       for (let round = 0; round < 20; round++) {
-        const mechanic = await createMechanic(testApp.dataSource);
-        fake.reset();
+        const mechanic = await createMechanic(ctx.testApp.dataSource);
+        ctx.fake.reset();
         const answers = await Promise.all([onboard(mechanic.token), onboard(mechanic.token)]);
         expect(answers.map((a) => a.status)).toEqual([200, 200]);
-        expect(fake.calls(/POST \/v1\/accounts$/)).toHaveLength(1);
+        expect(ctx.fake.calls(/POST \/v1\/accounts$/)).toHaveLength(1);
       }
     });
 
     it('H-022: a Stripe failure is a generic 500, and a retry reuses the account Stripe already made', async () => {
       const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
       try {
-        const mechanic = await createMechanic(testApp.dataSource);
-        fake.failNext(3, { kind: 'http_500' }, { path: /account_links/ });
+        const mechanic = await createMechanic(ctx.testApp.dataSource);
+        ctx.fake.failNext(3, { kind: 'http_500' }, { path: /account_links/ });
         const failed = await onboard(mechanic.token);
         expectDomainError(failed, 500, 'Internal server error', 'payment_provider_error');
         const kept = await accountOf(mechanic);
@@ -139,7 +124,7 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
         const retried = await onboard(mechanic.token);
         expect(retried.status).toBe(200);
         expect(await accountOf(mechanic)).toBe(kept);
-        expect(fake.calls(/POST \/v1\/accounts$/)).toHaveLength(1);
+        expect(ctx.fake.calls(/POST \/v1\/accounts$/)).toHaveLength(1);
         expect(errors).toHaveBeenCalledWith(
           expect.objectContaining({ event: 'stripe_call_failed', mechanic_profile_id: mechanic.profileId }),
         );
@@ -151,8 +136,8 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
     it('H-022: when the account cannot be created, nothing is stored', async () => {
       const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
       try {
-        const mechanic = await createMechanic(testApp.dataSource);
-        fake.failNext(3, { kind: 'connection_reset' }, { path: /^\/v1\/accounts$/ });
+        const mechanic = await createMechanic(ctx.testApp.dataSource);
+        ctx.fake.failNext(3, { kind: 'connection_reset' }, { path: /^\/v1\/accounts$/ });
         expectDomainError(
           await onboard(mechanic.token),
           500,
@@ -166,19 +151,19 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
     });
 
     it('is for mechanics only, and 10 per hour', async () => {
-      const buyer = await createUser(testApp.dataSource);
+      const buyer = await createUser(ctx.testApp.dataSource);
       expectDomainError(
         await onboard(forgeToken({ sub: buyer.id })),
         403,
         'Only mechanics can access this resource',
         'access_denied',
       );
-      expect((await testApp.http.post(ONBOARD).set('X-Forwarded-For', newIp())).status).toBe(403);
+      expect((await ctx.testApp.http.post(ONBOARD).set('X-Forwarded-For', newIp())).status).toBe(403);
 
       const { mechanic } = await withAccount({ details_submitted: true });
       const ip = newIp();
-      for (let i = 0; i < 10; i++) expect((await onboard(mechanic.token, testApp, ip)).status).toBe(409);
-      const limited = await onboard(mechanic.token, testApp, ip);
+      for (let i = 0; i < 10; i++) expect((await onboard(mechanic.token, ctx.testApp, ip)).status).toBe(409);
+      const limited = await onboard(mechanic.token, ctx.testApp, ip);
       expect({ status: limited.status, body: limited.body }).toEqual({
         status: 429,
         body: { error: 'Rate limit exceeded: 10 per 1 hour' },
@@ -188,14 +173,14 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
 
   describe('GET /payments/mechanic-dashboard', () => {
     it('PAY-03(a): without an account, 400 "No Stripe account found…"', async () => {
-      const mechanic = await createMechanic(testApp.dataSource);
+      const mechanic = await createMechanic(ctx.testApp.dataSource);
       expectDomainError(
         await dashboard(mechanic.token),
         400,
         'No Stripe account found. Please complete onboarding first.',
         'stripe_account_missing',
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('PAY-03(b): with an onboarded account, a login link', async () => {
@@ -205,7 +190,9 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
         status: 200,
         body: { dashboard_url: expect.stringMatching(/^https:\/\/connect\.stripe\.com\/express\//) },
       });
-      expect(fake.calls(/login_links/).map((c) => c.path)).toEqual([`/v1/accounts/${accountId}/login_links`]);
+      expect(ctx.fake.calls(/login_links/).map((c) => c.path)).toEqual([
+        `/v1/accounts/${accountId}/login_links`,
+      ]);
     });
 
     it('an unfinished onboarding is a 400 that says so, not the 500 Stripe’s refusal would give', async () => {
@@ -216,23 +203,23 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
         'Stripe onboarding is not complete. Please complete onboarding first.',
         'stripe_onboarding_incomplete',
       );
-      expect(fake.calls(/login_links/)).toEqual([]);
+      expect(ctx.fake.calls(/login_links/)).toEqual([]);
     });
 
     it('PAY-03: an account from mock mode gets the mock dashboard without a Stripe call', async () => {
-      const mechanic = await createMechanic(testApp.dataSource);
-      await testApp.dataSource.query(
+      const mechanic = await createMechanic(ctx.testApp.dataSource);
+      await ctx.testApp.dataSource.query(
         "UPDATE mechanic_profiles SET stripe_account_id = 'acct_mock_123' WHERE id = $1",
         [mechanic.profileId],
       );
       expect((await dashboard(mechanic.token)).body).toEqual({
         dashboard_url: 'https://connect.stripe.com/mock-dashboard',
       });
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     });
 
     it('uses the strict mechanic guard: an inactive mechanic is refused', async () => {
-      const mechanic = await createMechanic(testApp.dataSource, {
+      const mechanic = await createMechanic(ctx.testApp.dataSource, {
         isActive: false,
         isIdentityVerified: false,
       });
@@ -246,7 +233,7 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
   });
 
   it('PAY-04: without STRIPE_SECRET_KEY (development), onboarding and dashboard are simulated', async () => {
-    const development = await startTestApp({ config: testConfig(), databaseUrl: db.url });
+    const development = await startTestApp({ config: testConfig(), databaseUrl: ctx.db.url });
     try {
       const mechanic = await createMechanic(development.dataSource);
       const onboarded = await onboard(mechanic.token, development);
@@ -261,7 +248,7 @@ describe('Stripe Connect: onboarding and the Express dashboard (bookings-payment
       expect(development.logs.records()).toEqual(
         expect.arrayContaining([expect.objectContaining({ event: 'development_payment_gateway' })]),
       );
-      expect(fake.calls()).toEqual([]);
+      expect(ctx.fake.calls()).toEqual([]);
     } finally {
       await development.close();
     }

@@ -1,12 +1,9 @@
-import { startTestApp, type TestApp } from '../support/app';
 import { attachStripeAccount, bookingRequest } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
 import { addDays, createMechanic, createSlot, type MechanicFixture } from '../support/mechanic-factories';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const BUYERS = 50;
@@ -14,41 +11,26 @@ const ROUNDS = 20;
 
 /** I-1 under real concurrency: many connections, one slot, the window's row lock deciding. */
 describe('booking creation races (I-1, H-006/H-007)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
+  const ctx = useStripeTestApp({ clock: new FixedClock(new Date(NOW)) });
   let tokens: string[];
   let mechanic: MechanicFixture;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({
-      config: testConfig(fake.env()),
-      databaseUrl: db.url,
-      clock: new FixedClock(new Date(NOW)),
-    });
     tokens = [];
     for (let i = 0; i < BUYERS; i++)
-      tokens.push(forgeToken({ sub: (await createUser(testApp.dataSource)).id }));
-    mechanic = await createMechanic(testApp.dataSource);
-    fake.objects.putAccount(await attachStripeAccount(testApp.dataSource, mechanic.profileId));
+      tokens.push(forgeToken({ sub: (await createUser(ctx.testApp.dataSource)).id }));
+    mechanic = await createMechanic(ctx.testApp.dataSource);
+    ctx.fake.objects.putAccount(await attachStripeAccount(ctx.testApp.dataSource, mechanic.profileId));
   }, 60_000);
 
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
-
   const book = (token: string, body: Record<string, unknown>) =>
-    testApp.http.post('/bookings').set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
+    ctx.testApp.http.post('/bookings').set('X-Forwarded-For', newIp()).set(bearer(token)).send(body);
 
   it(`I-1: ${BUYERS} buyers booking one slot at once → exactly one 201, every other one a 409 (×${ROUNDS})`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      fake.reset();
+      ctx.fake.reset();
       // One slot per round, each on its own day (within the 6-day limit) and hour.
-      const slotId = await createSlot(testApp.dataSource, mechanic.profileId, {
+      const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date: addDays('2026-03-03', round % 5),
         start: `${String(8 + Math.floor(round / 5) * 2).padStart(2, '0')}:00:00`,
         end: `${String(8 + Math.floor(round / 5) * 2).padStart(2, '0')}:30:00`,
@@ -62,18 +44,19 @@ describe('booking creation races (I-1, H-006/H-007)', () => {
       for (const lost of responses.filter((response) => response.status === 409)) {
         expect(['slot_being_booked', 'slot_booked']).toContain(lost.body.code);
       }
-      const rows: { status: string; stripe_payment_intent_id: string }[] = await testApp.dataSource.query(
+      const rows: { status: string; stripe_payment_intent_id: string }[] = await ctx.testApp.dataSource.query(
         'SELECT status, stripe_payment_intent_id FROM bookings WHERE availability_id = $1',
         [slotId],
       );
       expect(rows).toHaveLength(1);
       // The losers never reached Stripe: one PaymentIntent, the winner's.
-      const created = fake.calls(/^POST \/v1\/payment_intents$/);
+      const created = ctx.fake.calls(/^POST \/v1\/payment_intents$/);
       expect(created).toHaveLength(1);
       expect(rows[0].stripe_payment_intent_id).toMatch(/^pi_/);
-      const [slot] = await testApp.dataSource.query('SELECT is_booked FROM availabilities WHERE id = $1', [
-        slotId,
-      ]);
+      const [slot] = await ctx.testApp.dataSource.query(
+        'SELECT is_booked FROM availabilities WHERE id = $1',
+        [slotId],
+      );
       expect(slot.is_booked).toBe(true);
     }
   }, 300_000);
@@ -82,7 +65,7 @@ describe('booking creation races (I-1, H-006/H-007)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const date = addDays('2026-03-03', round % 5);
       const hour = String(9 + Math.floor(round / 5) * 2).padStart(2, '0');
-      const windowId = await createSlot(testApp.dataSource, mechanic.profileId, {
+      const windowId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date,
         start: `${hour}:00:00`,
         end: `${hour}:59:00`,
@@ -99,7 +82,7 @@ describe('booking creation races (I-1, H-006/H-007)', () => {
       for (const lost of responses.filter((response) => response.status !== 201)) {
         expect(['slot_being_booked', 'availability_not_found']).toContain(lost.body.code);
       }
-      const booked: { count: number }[] = await testApp.dataSource.query(
+      const booked: { count: number }[] = await ctx.testApp.dataSource.query(
         `SELECT count(*)::int AS count FROM bookings b JOIN availabilities a ON a.id = b.availability_id
           WHERE a.mechanic_id = $1 AND a.date = $2 AND a.start_time = $3`,
         [mechanic.profileId, date, `${hour}:15:00`],
@@ -112,14 +95,14 @@ describe('booking creation races (I-1, H-006/H-007)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const date = addDays('2026-03-03', round % 5);
       const hour = String(17 + Math.floor(round / 5)).padStart(2, '0');
-      const first = await createSlot(testApp.dataSource, mechanic.profileId, {
+      const first = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date,
         start: `${hour}:00:00`,
         end: `${hour}:30:00`,
       });
       // Inside the first one's buffer: whoever commits first trims it to :45, or skips it while the
       // other booking holds it (SKIP LOCKED); the window lock is NOWAIT, so nobody ever waits.
-      const second = await createSlot(testApp.dataSource, mechanic.profileId, {
+      const second = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date,
         start: `${hour}:30:00`,
         end: `${hour}:59:00`,

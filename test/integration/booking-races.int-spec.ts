@@ -1,14 +1,10 @@
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties, type BookingParties } from '../support/booking-factories';
 import { insertPaidBooking, moveSlotTo } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const ROUNDS = 20;
@@ -26,47 +22,32 @@ interface Transition {
  */
 describe('booking races (bookings-payments §2.4, §10)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  const ctx = useStripeTestApp({ clock });
 
   const patch = (path: string, token: string, body?: object) => {
-    const call = testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token));
+    const call = ctx.testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token));
     return body ? call.send(body) : call;
   };
   const booking = async (status: BookingStatus) => {
-    const parties = await createBookingParties(testApp.dataSource);
-    await moveSlotTo(testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 72 * 3_600_000));
-    return { parties, ...(await insertPaidBooking(testApp.dataSource, fake, parties, { status })) };
+    const parties = await createBookingParties(ctx.testApp.dataSource);
+    await moveSlotTo(ctx.testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 72 * 3_600_000));
+    return { parties, ...(await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, parties, { status })) };
   };
   const buyerToken = (parties: BookingParties) => forgeToken({ sub: parties.buyer.id });
   const history = (id: string): Promise<Transition[]> =>
-    testApp.dataSource.query(
+    ctx.testApp.dataSource.query(
       'SELECT from_status, to_status, event FROM booking_transitions WHERE booking_id = $1 ORDER BY id',
       [id],
     );
   const statusOf = async (id: string) =>
-    (await testApp.dataSource.query('SELECT status FROM bookings WHERE id = $1', [id]))[0].status as string;
+    (await ctx.testApp.dataSource.query('SELECT status FROM bookings WHERE id = $1', [id]))[0]
+      .status as string;
   const moneyCalls = (paymentIntentId: string) =>
-    fake
+    ctx.fake
       .calls()
       .filter((c) => c.method === 'POST' && c.path.startsWith(`/v1/payment_intents/${paymentIntentId}/`))
       .length +
-    fake.calls().filter((c) => c.path === '/v1/refunds' && c.params.payment_intent === paymentIntentId)
+    ctx.fake.calls().filter((c) => c.path === '/v1/refunds' && c.params.payment_intent === paymentIntentId)
       .length;
 
   it('I-5 / I-2: cancel ∥ cancel by the buyer → one 200, one 409, one Stripe money call', async () => {
@@ -84,14 +65,14 @@ describe('booking races (bookings-payments §2.4, §10)', () => {
       expect(await history(id)).toEqual([
         { from_status: 'confirmed', to_status: 'cancelled', event: 'cancel' },
       ]);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
   it('I-4 / C-005: cancel ∥ cancel in the 0 % band → one capture for the mechanic, never two', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { parties, id, paymentIntentId } = await booking('confirmed');
-      await moveSlotTo(testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 3_600_000));
+      await moveSlotTo(ctx.testApp.dataSource, parties.slotId, new Date(NOW.getTime() + 3_600_000));
       const token = buyerToken(parties);
 
       const responses = await Promise.all([
@@ -100,8 +81,10 @@ describe('booking races (bookings-payments §2.4, §10)', () => {
       ]);
 
       expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
-      expect(fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/capture`))).toHaveLength(1);
-      await assertMoneyConsistent(id);
+      expect(ctx.fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/capture`))).toHaveLength(
+        1,
+      );
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
@@ -132,7 +115,7 @@ describe('booking races (bookings-payments §2.4, §10)', () => {
       );
       expect(await statusOf(id)).toBe(steps[steps.length - 1].to_status);
       expect(moneyCalls(paymentIntentId)).toBe(steps.some((s) => s.to_status === 'cancelled') ? 1 : 0);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
@@ -140,11 +123,14 @@ describe('booking races (bookings-payments §2.4, §10)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { parties, id, paymentIntentId } = await booking('pending_acceptance');
       // The authorisation lapsed at Stripe; its event races the mechanic's accept.
-      fake.objects.cancelPaymentIntent(paymentIntentId, { cancellation_reason: 'automatic' });
-      const event = fake.event('payment_intent.canceled', fake.objects.paymentIntents.get(paymentIntentId)!);
+      ctx.fake.objects.cancelPaymentIntent(paymentIntentId, { cancellation_reason: 'automatic' });
+      const event = ctx.fake.event(
+        'payment_intent.canceled',
+        ctx.fake.objects.paymentIntents.get(paymentIntentId)!,
+      );
 
       const [webhook, accepted] = await Promise.all([
-        fake.deliver(testApp.http, event, newIp()),
+        ctx.fake.deliver(ctx.testApp.http, event, newIp()),
         patch(`/bookings/${id}/accept`, parties.mechanic.token),
       ]);
 
@@ -157,7 +143,7 @@ describe('booking races (bookings-payments §2.4, §10)', () => {
           : ['pending_acceptance→cancelled'],
       );
       expect(await statusOf(id)).toBe('cancelled');
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 });

@@ -1,15 +1,11 @@
 import { type DisputeReason } from '../../src/bookings/domain/booking-status';
 import { METRIC } from '../../src/observability/metrics/metrics';
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties, type BookingParties } from '../support/booking-factories';
 import { counterValue, insertPaidBooking } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-03-05T11:00:00Z');
 const ROUNDS = 20;
@@ -23,57 +19,44 @@ const PARALLEL_NO_SHOWS = 3;
  */
 describe('dispute races (bookings-payments §9.3, §10)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
+  const ctx = useStripeTestApp({ clock });
   let adminTokens: string[];
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
     const admins = [
-      await createUser(testApp.dataSource, { role: 'admin' }),
-      await createUser(testApp.dataSource, { role: 'admin' }),
+      await createUser(ctx.testApp.dataSource, { role: 'admin' }),
+      await createUser(ctx.testApp.dataSource, { role: 'admin' }),
     ];
     adminTokens = admins.map((admin) => forgeToken({ sub: admin.id }));
   });
 
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
-
   /** A disputed booking of `parties` (no slot, so one pair can hold several) and its open dispute. */
   async function openDispute(parties: BookingParties, reason: DisputeReason) {
-    const { id, paymentIntentId } = await insertPaidBooking(testApp.dataSource, fake, parties, {
+    const { id, paymentIntentId } = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, parties, {
       status: 'disputed',
       availability_id: null,
     });
-    const [{ id: disputeId }]: { id: string }[] = await testApp.dataSource.query(
+    const [{ id: disputeId }]: { id: string }[] = await ctx.testApp.dataSource.query(
       "INSERT INTO dispute_cases (booking_id, opened_by, reason, description) VALUES ($1, $2, $3, 'x') RETURNING id",
       [id, parties.buyer.id, reason],
     );
     return { id, paymentIntentId, disputeId };
   }
   const resolve = (token: string, disputeId: string, resolution: 'buyer' | 'mechanic') =>
-    testApp.http
+    ctx.testApp.http
       .patch('/payments/disputes/resolve')
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
       .send({ dispute_id: disputeId, resolution });
   const moneyCalls = (paymentIntentId: string) =>
-    fake.calls(new RegExp(`^POST /v1/payment_intents/${paymentIntentId}/(cancel|capture)$`)).length;
+    ctx.fake.calls(new RegExp(`^POST /v1/payment_intents/${paymentIntentId}/(cancel|capture)$`)).length;
 
   it.each(['buyer', 'mechanic'] as const)(
     'I-10: two admins resolve one dispute for the %s at once → one 200, one 409, exactly one Stripe money call, counted once',
     async (resolution) => {
       const metric = resolution === 'buyer' ? METRIC.paymentsRefunded : METRIC.paymentsCaptured;
       for (let round = 0; round < ROUNDS; round++) {
-        const parties = await createBookingParties(testApp.dataSource);
+        const parties = await createBookingParties(ctx.testApp.dataSource);
         const { id, paymentIntentId, disputeId } = await openDispute(parties, 'wrong_info');
         const before = await counterValue(metric);
 
@@ -86,20 +69,20 @@ describe('dispute races (bookings-payments §9.3, §10)', () => {
           /^(Dispute is already resolved|This dispute is being resolved by another request\. Please try again\.)$/,
         );
         expect(moneyCalls(paymentIntentId)).toBe(1);
-        const audits: unknown[] = await testApp.dataSource.query(
+        const audits: unknown[] = await ctx.testApp.dataSource.query(
           "SELECT 1 FROM audit_logs WHERE metadata_json->>'dispute_id' = $1",
           [disputeId],
         );
         expect(audits).toHaveLength(1);
         expect(await counterValue(metric)).toBe(before + 1);
-        await assertMoneyConsistent(id);
+        await ctx.assertMoneyConsistent(id);
       }
     },
   );
 
   it('I-7 / C-006: concurrent no-show resolutions for one mechanic → no_show_count rises by exactly their number', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const parties = await createBookingParties(testApp.dataSource);
+      const parties = await createBookingParties(ctx.testApp.dataSource);
       const disputes = await Promise.all(
         Array.from({ length: PARALLEL_NO_SHOWS }, () => openDispute(parties, 'no_show')),
       );
@@ -110,7 +93,7 @@ describe('dispute races (bookings-payments §9.3, §10)', () => {
 
       expect(responses.map((r) => r.status)).toEqual(disputes.map(() => 200));
       const [profile]: { no_show_count: number; is_active: boolean; suspended_until: Date | null }[] =
-        await testApp.dataSource.query(
+        await ctx.testApp.dataSource.query(
           'SELECT no_show_count, is_active, suspended_until FROM mechanic_profiles WHERE id = $1',
           [parties.mechanic.profileId],
         );

@@ -1,14 +1,10 @@
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { type BookingParties, createBookingParties } from '../support/booking-factories';
 import { counterValue, insertPaidBooking, slotIsBooked } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer } from '../support/factories';
 import { newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 const hoursAgo = (n: number) => new Date(NOW.getTime() - n * 3_600_000);
@@ -21,47 +17,36 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   // A Stripe round trip long enough for the accept to arrive while the sweep holds a booking.
-  let fake: FakeStripe;
-  let testApp: TestApp;
+  const ctx = useStripeTestApp({ clock, stripe: { latencyMs: 5 } });
   let runner: JobRunner;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe({ latencyMs: 5 }).start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    runner = testApp.app.get(JobRunner);
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
+    runner = ctx.testApp.app.get(JobRunner);
   });
 
   const pending = async (createdAt: Date) => {
-    const parties = await createBookingParties(testApp.dataSource);
-    const booking = await insertPaidBooking(testApp.dataSource, fake, parties, { created_at: createdAt });
+    const parties = await createBookingParties(ctx.testApp.dataSource);
+    const booking = await insertPaidBooking(ctx.testApp.dataSource, ctx.fake, parties, {
+      created_at: createdAt,
+    });
     return { parties, ...booking };
   };
   const rowOf = async (id: string) =>
     (
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         `SELECT status, cancelled_by, cancelled_at, refund_percentage, refund_amount, total_price
            FROM bookings WHERE id = $1`,
         [id],
       )
     )[0];
   const callsOn = (paymentIntentId: string) =>
-    fake.calls(new RegExp(`/v1/payment_intents/${paymentIntentId}\\b`));
+    ctx.fake.calls(new RegExp(`/v1/payment_intents/${paymentIntentId}\\b`));
   const cancels = (paymentIntentId: string) =>
-    fake.calls(new RegExp(`^POST /v1/payment_intents/${paymentIntentId}/cancel$`));
+    ctx.fake.calls(new RegExp(`^POST /v1/payment_intents/${paymentIntentId}/cancel$`));
   const noShows = async ({ mechanic }: BookingParties): Promise<number> =>
     (
-      await testApp.dataSource.query('SELECT no_show_count FROM mechanic_profiles WHERE id = $1', [
+      await ctx.testApp.dataSource.query('SELECT no_show_count FROM mechanic_profiles WHERE id = $1', [
         mechanic.profileId,
       ])
     )[0].no_show_count;
@@ -80,7 +65,7 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
       refund_amount: '40.00',
       total_price: '40.00',
     });
-    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(false);
+    expect(await slotIsBooked(ctx.testApp.dataSource, parties.slotId)).toBe(false);
     expect(
       callsOn(paymentIntentId).map((c) => `${c.method} ${c.path} ${c.idempotencyKey ?? ''}`.trim()),
     ).toEqual([
@@ -93,7 +78,7 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
     );
     // §7.2 [REC]: the buyer is told.
     expect(
-      await testApp.dataSource.query('SELECT type, data FROM notifications WHERE user_id = $1', [
+      await ctx.testApp.dataSource.query('SELECT type, data FROM notifications WHERE user_id = $1', [
         parties.buyer.id,
       ]),
     ).toEqual([
@@ -102,7 +87,7 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
         data: { type: 'booking_cancelled', booking_id: id, cancelled_by: 'mechanic' },
       },
     ]);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('JOB-02: a request made 1 h ago is left alone, without a Stripe call', async () => {
@@ -111,16 +96,16 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
     await runner.run('check_pending_acceptances');
 
     expect((await rowOf(id)).status).toBe('pending_acceptance');
-    expect(await slotIsBooked(testApp.dataSource, parties.slotId)).toBe(true);
+    expect(await slotIsBooked(ctx.testApp.dataSource, parties.slotId)).toBe(true);
     expect(callsOn(paymentIntentId)).toHaveLength(0);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('JOB-03: a Stripe failure on one booking leaves it untouched; the other is expired', async () => {
     const first = await pending(hoursAgo(4));
     const second = await pending(hoursAgo(3));
     // Every cancel of the first fails, through the SDK's retries and every pass of the run.
-    fake.failNext(
+    ctx.fake.failNext(
       1_000,
       { kind: 'http_500' },
       { method: 'POST', path: new RegExp(`${first.paymentIntentId}/cancel$`) },
@@ -129,19 +114,19 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
     try {
       expect(await runner.run('check_pending_acceptances')).toBe(1);
     } finally {
-      fake.reset();
+      ctx.fake.reset();
     }
 
     expect((await rowOf(first.id)).status).toBe('pending_acceptance');
-    expect(await slotIsBooked(testApp.dataSource, first.parties.slotId)).toBe(true);
+    expect(await slotIsBooked(ctx.testApp.dataSource, first.parties.slotId)).toBe(true);
     expect((await rowOf(second.id)).status).toBe('cancelled');
-    expect(await slotIsBooked(testApp.dataSource, second.parties.slotId)).toBe(false);
-    await assertMoneyConsistent(first.id);
-    await assertMoneyConsistent(second.id);
+    expect(await slotIsBooked(ctx.testApp.dataSource, second.parties.slotId)).toBe(false);
+    await ctx.assertMoneyConsistent(first.id);
+    await ctx.assertMoneyConsistent(second.id);
     // The next run, with Stripe back, expires it.
     expect(await runner.run('check_pending_acceptances')).toBe(1);
     expect((await rowOf(first.id)).status).toBe('cancelled');
-    await assertMoneyConsistent(first.id);
+    await ctx.assertMoneyConsistent(first.id);
   });
 
   it('N13.16 / I-3: an accept racing the sweep is never overwritten: confirmed and untouched, or expired and 409', async () => {
@@ -149,7 +134,7 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
       const { parties, id, paymentIntentId } = await pending(hoursAgo(3));
 
       const [accepted] = await Promise.all([
-        testApp.http
+        ctx.testApp.http
           .patch(`/bookings/${id}/accept`)
           .set('X-Forwarded-For', newIp())
           .set(bearer(parties.mechanic.token)),
@@ -162,7 +147,7 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
         { accept: 200, status: 'confirmed', cancels: 0 },
         { accept: 409, status: 'cancelled', cancels: 1 },
       ]).toContainEqual({ accept: accepted.status, status, cancels: cancels(paymentIntentId).length });
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 });

@@ -1,15 +1,13 @@
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
 import { ReleaseOverduePaymentsJob } from '../../src/bookings/jobs/release-overdue-payments.job';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp } from '../support/app';
 import { createBookingParties } from '../support/booking-factories';
 import { counterValue, type IntentState, insertPaidBooking } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { newIp } from '../support/http';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
@@ -29,39 +27,26 @@ interface Released {
  */
 describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let testApp: TestApp;
+  const ctx = useStripeTestApp({ clock });
   let runner: JobRunner;
-  let assertMoneyConsistent: (bookingId: string) => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new FakeStripe().start();
-    testApp = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
-    runner = testApp.app.get(JobRunner);
-    assertMoneyConsistent = moneyConsistency(testApp.dataSource, fake);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await fake?.stop();
-    await db?.drop();
+    runner = ctx.testApp.app.get(JobRunner);
   });
 
   beforeEach(async () => {
     clock.set(NOW.toISOString());
     // Bookings an earlier test left validated must not be due in this one.
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       "UPDATE bookings SET release_due_at = '2100-01-01' WHERE status = 'validated'",
     );
   });
 
   const booking = async (columns: Record<string, unknown> = {}, intent: IntentState = 'requires_capture') => {
-    const parties = await createBookingParties(testApp.dataSource);
+    const parties = await createBookingParties(ctx.testApp.dataSource);
     return insertPaidBooking(
-      testApp.dataSource,
-      fake,
+      ctx.testApp.dataSource,
+      ctx.fake,
       parties,
       { status: 'validated', release_due_at: minutes(-1), ...columns },
       intent,
@@ -71,19 +56,19 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     booking({ release_due_at: minutes(dueInMinutes) }, intent);
   const rowOf = async (id: string): Promise<Released> =>
     (
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         'SELECT status, payment_released_at, release_due_at, release_attempts FROM bookings WHERE id = $1',
         [id],
       )
     )[0];
   const callsOn = (paymentIntentId: string) =>
-    fake.calls(new RegExp(`/v1/payment_intents/${paymentIntentId}\\b`));
+    ctx.fake.calls(new RegExp(`/v1/payment_intents/${paymentIntentId}\\b`));
   const captures = (paymentIntentId: string) =>
-    fake.calls(new RegExp(`^POST /v1/payment_intents/${paymentIntentId}/capture$`));
+    ctx.fake.calls(new RegExp(`^POST /v1/payment_intents/${paymentIntentId}/capture$`));
   const completions = async (id: string): Promise<number> =>
     Number(
       (
-        await testApp.dataSource.query(
+        await ctx.testApp.dataSource.query(
           "SELECT count(*) AS n FROM booking_transitions WHERE booking_id = $1 AND to_status = 'completed'",
           [id],
         )
@@ -91,7 +76,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     );
   /** The SDK retries a 500 twice: three failing answers make one failed capture. */
   const failCaptures = (paymentIntentId: string) =>
-    fake.failNext(
+    ctx.fake.failNext(
       3,
       { kind: 'http_500' },
       { method: 'POST', path: new RegExp(`${paymentIntentId}/capture$`) },
@@ -116,22 +101,22 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     ]);
     expect(await counterValue('emecano_payments_captured_total')).toBe(captured + 1);
     expect(await counterValue('emecano_bookings_completed_total')).toBe(completed + 1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('JOB-05: release_payment skips completed and disputed bookings and unknown ids, without a Stripe call', async () => {
     const completed = await booking({ status: 'completed', payment_released_at: minutes(-30) }, 'succeeded');
     const disputed = await booking({ status: 'disputed' });
-    const before = fake.calls().length;
+    const before = ctx.fake.calls().length;
 
     for (const bookingId of [completed.id, disputed.id, '6f1c2a4e-8d7b-4c1e-9a53-0b2d4e6f8a10', 'not-a-uuid'])
       expect(await runner.run('release_payment', { bookingId })).toBe(0);
 
-    expect(fake.calls().length).toBe(before);
+    expect(ctx.fake.calls().length).toBe(before);
     expect((await rowOf(completed.id)).status).toBe('completed');
     expect((await rowOf(disputed.id)).status).toBe('disputed');
-    await assertMoneyConsistent(completed.id);
-    await assertMoneyConsistent(disputed.id);
+    await ctx.assertMoneyConsistent(completed.id);
+    await ctx.assertMoneyConsistent(disputed.id);
   });
 
   it('JOB-06: a failed capture leaves the booking validated and retries it later with the same key', async () => {
@@ -148,7 +133,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
       release_attempts: 1,
     });
     expect(await counterValue('emecano_payments_captured_total')).toBe(captured);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
     // Not due again before the backoff has run out; then the sweep picks it up.
     expect(await runner.run('release_overdue_payments')).toBe(0);
     clock.advance(60_000);
@@ -159,7 +144,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
       new Set([`release_${id}`]),
     );
     expect(captures(paymentIntentId).filter((c) => c.status === 200)).toHaveLength(1);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('JOB-06: an operator release that fails says so (exit 1) and leaves the booking validated', async () => {
@@ -169,7 +154,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     await expect(runner.run('release_payment', { bookingId: id })).rejects.toThrow(/stays validated/);
 
     expect((await rowOf(id)).status).toBe('validated');
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('JOB-07: a PaymentIntent already captured completes the booking without a capture', async () => {
@@ -179,7 +164,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
 
     expect((await rowOf(id)).status).toBe('completed');
     expect(captures(paymentIntentId)).toHaveLength(0);
-    await assertMoneyConsistent(id);
+    await ctx.assertMoneyConsistent(id);
   });
 
   it('JOB-09 / D6: release_overdue_payments releases what is due with release_{id}, not what is not', async () => {
@@ -192,8 +177,8 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     expect(captures(overdue.paymentIntentId).map((c) => c.idempotencyKey)).toEqual([`release_${overdue.id}`]);
     expect((await rowOf(recent.id)).status).toBe('validated');
     expect(callsOn(recent.paymentIntentId)).toHaveLength(0);
-    await assertMoneyConsistent(overdue.id);
-    await assertMoneyConsistent(recent.id);
+    await ctx.assertMoneyConsistent(overdue.id);
+    await ctx.assertMoneyConsistent(recent.id);
   });
 
   it('JOB-10: a failed capture stays isolated; the other overdue booking completes', async () => {
@@ -205,18 +190,18 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
 
     expect((await rowOf(first.id)).status).toBe('validated');
     expect((await rowOf(second.id)).status).toBe('completed');
-    await assertMoneyConsistent(first.id);
-    await assertMoneyConsistent(second.id);
+    await ctx.assertMoneyConsistent(first.id);
+    await ctx.assertMoneyConsistent(second.id);
   });
 
   it('JOB-11: release_overdue_payments claims 20 bookings per batch', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) ids.push((await dueBooking(-5)).id);
-    const job = testApp.app.get(ReleaseOverduePaymentsJob);
+    const job = ctx.testApp.app.get(ReleaseOverduePaymentsJob);
     const completedAmong = async () =>
       Number(
         (
-          await testApp.dataSource.query(
+          await ctx.testApp.dataSource.query(
             "SELECT count(*) AS n FROM bookings WHERE id = ANY($1) AND status = 'completed'",
             [ids],
           )
@@ -227,7 +212,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     expect(await completedAmong()).toBe(20);
     expect(await job.runBatch(NOW, {})).toBe(5);
     expect(await completedAmong()).toBe(25);
-    for (const id of ids) await assertMoneyConsistent(id);
+    for (const id of ids) await ctx.assertMoneyConsistent(id);
   });
 
   it('I-13 / N13.15: a PaymentIntent that cannot be captured never completes the booking', async () => {
@@ -245,7 +230,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
       expect(row.release_attempts).toBe(1);
       expect(captures(paymentIntentId)).toHaveLength(0);
       // A lapsed hold under a validated booking is itself the inconsistency: nothing may hide it.
-      if (intent !== 'canceled') await assertMoneyConsistent(id);
+      if (intent !== 'canceled') await ctx.assertMoneyConsistent(id);
     }
   });
 
@@ -262,7 +247,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
       expect(handled.reduce((a, b) => a + b, 0)).toBe(1);
       expect(captures(paymentIntentId)).toHaveLength(1);
       expect(await completions(id)).toBe(1);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
@@ -270,10 +255,13 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       // Captured elsewhere (the dashboard); the event races the job.
       const { id, paymentIntentId } = await dueBooking(-1, 'succeeded');
-      const event = fake.event('payment_intent.succeeded', fake.objects.paymentIntents.get(paymentIntentId)!);
+      const event = ctx.fake.event(
+        'payment_intent.succeeded',
+        ctx.fake.objects.paymentIntents.get(paymentIntentId)!,
+      );
 
       const [webhook] = await Promise.all([
-        fake.deliver(testApp.http, event, newIp()),
+        ctx.fake.deliver(ctx.testApp.http, event, newIp()),
         runner.run('release_payment'),
       ]);
 
@@ -281,12 +269,12 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
       expect((await rowOf(id)).status).toBe('completed');
       expect(await completions(id)).toBe(1);
       expect(captures(paymentIntentId)).toHaveLength(0);
-      await assertMoneyConsistent(id);
+      await ctx.assertMoneyConsistent(id);
     }
   });
 
   it('I-14: two instances releasing the same due bookings claim each one once', async () => {
-    const second = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url, clock });
+    const second = await startTestApp({ config: testConfig(ctx.fake.env()), databaseUrl: ctx.db.url, clock });
     try {
       const due = [];
       for (let i = 0; i < 30; i++) due.push(await dueBooking(-3));
@@ -300,7 +288,7 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
       for (const { id, paymentIntentId } of due) {
         expect(captures(paymentIntentId)).toHaveLength(1);
         expect(await completions(id)).toBe(1);
-        await assertMoneyConsistent(id);
+        await ctx.assertMoneyConsistent(id);
       }
     } finally {
       await second.close();
