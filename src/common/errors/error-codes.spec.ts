@@ -3,7 +3,8 @@ import { DOMAIN_ERROR_STATUS } from './error-codes';
 /**
  * The 5xx answers the spec prescribes for expected situations: a payment the provider refused or
  * could not make (H-022, §4.7), a webhook Stripe must redeliver or that cannot be verified
- * (§4.8, decision D13), and an inspection report that could not be rendered or stored (§3.7-6).
+ * (§4.8, decision D13), an inspection report that could not be rendered or stored (§3.7-6), and
+ * no free referral code after 10 draws (messaging-reports §2.4).
  */
 const PRESCRIBED_5XX: Partial<Record<keyof typeof DOMAIN_ERROR_STATUS, number>> = {
   report_generation_failed: 500,
@@ -12,6 +13,7 @@ const PRESCRIBED_5XX: Partial<Record<keyof typeof DOMAIN_ERROR_STATUS, number>> 
   webhook_misconfigured: 500,
   webhook_not_configured: 501,
   webhook_processing_failed: 500,
+  referral_code_exhausted: 500,
 };
 
 describe('DOMAIN_ERROR_STATUS', () => {

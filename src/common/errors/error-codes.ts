@@ -96,7 +96,12 @@ export type DomainErrorCode =
   | 'dispute_already_resolved'
   | 'dispute_busy'
   | 'payment_not_capturable'
-  | 'invalid_dispute_status';
+  | 'invalid_dispute_status'
+  // reviews and referrals (messaging-reports §2.3, §2.4)
+  | 'already_reviewed'
+  | 'referral_code_not_found'
+  | 'invalid_referral_code'
+  | 'referral_code_exhausted';
 
 export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
@@ -185,4 +190,8 @@ export const DOMAIN_ERROR_STATUS = {
   dispute_busy: 409,
   payment_not_capturable: 409,
   invalid_dispute_status: 400,
+  already_reviewed: 409,
+  referral_code_not_found: 404,
+  invalid_referral_code: 400,
+  referral_code_exhausted: 500,
 } as const satisfies Record<DomainErrorCode, number>;

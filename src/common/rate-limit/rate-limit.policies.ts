@@ -55,6 +55,9 @@ export const RATE_LIMIT_POLICIES = {
   receipt: same(perMinute(10)),
   /** bookings-payments §3.9: validation with dispute photos. */
   validate_with_photos: same(perMinute(5)),
+  /** messaging-reports §2.3 and §2.4: writing a review, generating a referral code. */
+  review_create: same(perMinute(10)),
+  referral_generate: same({ limit: 10, per: 'hour' }),
 } as const satisfies Record<string, Policy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
