@@ -20,6 +20,7 @@ import { MechanicsModule } from './mechanics/mechanics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ReviewsModule } from './reviews/reviews.module';
 import { StorageModule } from './storage/storage.module';
 
 export interface AppModuleOptions {
@@ -67,6 +68,7 @@ export class AppModule {
         ReportsModule,
         BookingsModule,
         PaymentsModule,
+        ReviewsModule,
       ],
     };
   }

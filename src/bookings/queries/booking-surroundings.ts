@@ -5,8 +5,8 @@ import { type BookingSurroundings, type RevealRules } from '../http/booking-enri
 import { type BookingEntity } from '../persistence/booking.entity';
 
 /**
- * The slot and both parties' phones of each booking, in one statement. `has_review` stays false until
- * the reviews module brings its table: no booking can have a review before then.
+ * The slot, both parties' phones and `has_review` of each booking, in one statement. `has_review` is
+ * true when either party reviewed (messaging-reports §3.3), as in the original (§9.14).
  */
 export async function loadSurroundings(
   manager: EntityManager,
@@ -20,9 +20,11 @@ export async function loadSurroundings(
     slot_end: string | null;
     buyer_phone: string | null;
     mechanic_phone: string | null;
+    has_review: boolean;
   }[] = await manager.query(
     `SELECT b.id, a.date::text AS slot_date, a.start_time::text AS slot_start, a.end_time::text AS slot_end,
-            buyer.phone AS buyer_phone, mechanic.phone AS mechanic_phone
+            buyer.phone AS buyer_phone, mechanic.phone AS mechanic_phone,
+            EXISTS (SELECT 1 FROM reviews r WHERE r.booking_id = b.id) AS has_review
        FROM bookings b
        JOIN users buyer ON buyer.id = b.buyer_id
        JOIN mechanic_profiles profile ON profile.id = b.mechanic_id
@@ -41,7 +43,7 @@ export async function loadSurroundings(
             : null,
         buyerPhone: row.buyer_phone,
         mechanicPhone: row.mechanic_phone,
-        hasReview: false,
+        hasReview: row.has_review,
       },
     ]),
   );
