@@ -20,6 +20,7 @@ import { MechanicsModule } from './mechanics/mechanics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { StorageModule } from './storage/storage.module';
 
@@ -69,6 +70,7 @@ export class AppModule {
         BookingsModule,
         PaymentsModule,
         ReviewsModule,
+        ReferralsModule,
       ],
     };
   }

@@ -33,8 +33,8 @@ export interface MechanicProfileSummary {
  * read the account state, and /auth/me shows the profile. The mechanics module provides it.
  */
 export abstract class MechanicAccounts {
-  /** The empty, inactive profile of a newly registered mechanic. */
-  abstract openProfile(manager: EntityManager, userId: string): Promise<void>;
+  /** The empty, inactive profile of a newly registered mechanic, with the referral code it used. */
+  abstract openProfile(manager: EntityManager, userId: string, referredBy: string | null): Promise<void>;
 
   abstract accountState(userId: string): Promise<MechanicAccountState | null>;
 

@@ -20,7 +20,7 @@ export class MechanicAccountsAdapter extends MechanicAccounts {
    * Registration (AUTH-02): an empty profile, inactive until an admin approves the identity papers,
    * accepting cars, and with no coordinates rather than (0, 0) "Null Island".
    */
-  async openProfile(manager: EntityManager, userId: string): Promise<void> {
+  async openProfile(manager: EntityManager, userId: string, referredBy: string | null): Promise<void> {
     await manager.insert(MechanicProfileEntity, {
       userId,
       city: '',
@@ -28,6 +28,7 @@ export class MechanicAccountsAdapter extends MechanicAccounts {
       cityLng: null,
       acceptedVehicleTypes: ['car'],
       isActive: false,
+      referredBy,
     });
   }
 

@@ -1,0 +1,7 @@
+import { Query } from '@nestjs/cqrs';
+
+export class ValidateReferralCodeQuery extends Query<{ valid: boolean }> {
+  constructor(readonly code: string) {
+    super();
+  }
+}
