@@ -17,6 +17,7 @@ import { BookingsModule } from './bookings/bookings.module';
 import { IdentityModule } from './identity/identity.module';
 import { MailModule } from './mail/mail.module';
 import { MechanicsModule } from './mechanics/mechanics.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ReportsModule } from './reports/reports.module';
 import { PaymentsModule } from './payments/payments.module';
@@ -69,6 +70,7 @@ export class AppModule {
         ReportsModule,
         BookingsModule,
         PaymentsModule,
+        MessagingModule,
         ReviewsModule,
         ReferralsModule,
       ],

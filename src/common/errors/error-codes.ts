@@ -79,6 +79,12 @@ export type DomainErrorCode =
   | 'mechanic_payments_not_ready'
   | 'tracking_unavailable'
   | 'location_not_available'
+  // messaging (messaging-reports §2.1)
+  | 'not_conversation_participant'
+  | 'admin_cannot_message'
+  | 'messaging_unavailable'
+  | 'invalid_template'
+  | 'message_quota_reached'
   // payments
   | 'payment_failed'
   | 'payment_provider_error'
@@ -174,6 +180,11 @@ export const DOMAIN_ERROR_STATUS = {
   mechanic_payments_not_ready: 400,
   tracking_unavailable: 400,
   location_not_available: 404,
+  not_conversation_participant: 403,
+  admin_cannot_message: 403,
+  messaging_unavailable: 409,
+  invalid_template: 400,
+  message_quota_reached: 429,
   payment_failed: 500,
   payment_provider_error: 500,
   stripe_account_exists: 409,

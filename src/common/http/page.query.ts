@@ -27,5 +27,8 @@ function pageQuery(defaultLimit: number, maxLimit: number) {
 /** The `LIST` endpoints of messaging §2 (limit 1..100, default 20). */
 export class PageQuery extends pageQuery(20, 100) {}
 
+/** A booking's conversation (messaging §2.1: limit 1..100, default 50). */
+export class ConversationPageQuery extends pageQuery(50, 100) {}
+
 /** The mechanic search and the admin lists (limit 1..200, default 50). */
 export class LargePageQuery extends pageQuery(50, 200) {}

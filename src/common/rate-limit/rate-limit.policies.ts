@@ -51,6 +51,9 @@ export const RATE_LIMIT_POLICIES = {
   booking_read: same(perMinute(60)),
   location_update: same(perMinute(60)),
   location_read: same(perMinute(120)),
+  /** messaging-reports §2.1: the templates and a booking's conversation; sending a message. */
+  message_read: same(perMinute(60)),
+  message_send: same(perMinute(30)),
   /** messaging-reports §2.5: the receipt, its download token and the download. */
   receipt: same(perMinute(10)),
   /** bookings-payments §3.9: validation with dispute photos. */
