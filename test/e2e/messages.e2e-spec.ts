@@ -541,8 +541,18 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
       // Deletion is refused while a booking is active: this buyer's only booking is completed.
       const leaving = await createUser(testApp.dataSource);
       const completed = await booking('completed', { buyer: leaving, mechanic });
-      await seedMessages(leaving, { isTemplate: false, content: 'Mon code portail est 1234', id: completed });
-      await seedMessages(mechanic, { isTemplate: true, content: 'Je suis arrivé', id: completed });
+      await seedMessages(leaving, {
+        isTemplate: false,
+        content: 'Mon code portail est 1234',
+        id: completed,
+        createdAt: new Date('2026-03-02T10:00:00Z'),
+      });
+      await seedMessages(mechanic, {
+        isTemplate: true,
+        content: 'Je suis arrivé',
+        id: completed,
+        createdAt: new Date('2026-03-02T10:05:00Z'),
+      });
 
       const deletion = await testApp.http.delete('/auth/me').set(authorised(leaving));
 
