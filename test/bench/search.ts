@@ -20,6 +20,7 @@
  * Environment: BENCH_ADMIN_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
  * Redis is not used (in-memory limits).
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -130,10 +131,17 @@ interface Answers {
   items: number;
 }
 
+/** CPU time per answered request, in ms, during a measured run. */
+interface CpuPerRequest {
+  server: number;
+  postgres: number;
+}
+
 interface Row {
   size: number;
   result: LoadResult;
   answers: Answers;
+  cpu: CpuPerRequest;
   seedMs: number;
 }
 
@@ -146,8 +154,11 @@ export async function run(): Promise<boolean> {
       APP_TIMEZONE: TIME_ZONE,
     });
     let reference: LoadResult;
+    let referenceCpu: CpuPerRequest;
     try {
+      const before = await cpuSnapshot(database.url, server.child.pid!);
       reference = await load(server.baseUrl, { method: 'GET', path: '/health' }, loadOptions(DURATION_S));
+      referenceCpu = cpuPerRequest(before, await cpuSnapshot(database.url, server.child.pid!), reference);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
     }
@@ -161,14 +172,16 @@ export async function run(): Promise<boolean> {
       const seedMs = performance.now() - started;
       try {
         await searchLoad(server.baseUrl, WARM_UP_S, seededRandom(size + 1));
+        const before = await cpuSnapshot(database.url, server.child.pid!);
         const { result, answers } = await searchLoad(server.baseUrl, DURATION_S, seededRandom(size));
-        rows.push({ size, result, answers, seedMs });
+        const cpu = cpuPerRequest(before, await cpuSnapshot(database.url, server.child.pid!), result);
+        rows.push({ size, result, answers, cpu, seedMs });
       } catch (error) {
         throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
       }
       plans.push(await explain(database.url, size));
     }
-    return printReport(reference, rows, plans, loadBefore);
+    return printReport({ result: reference, cpu: referenceCpu }, rows, plans, loadBefore);
   } finally {
     if (server) {
       const stopped = await stopServer(server);
@@ -275,6 +288,48 @@ async function searchLoad(
   return { result, answers };
 }
 
+/** Linux reports /proc/<pid>/stat times in USER_HZ ticks, 100 per second on every architecture Node runs on. */
+const MS_PER_TICK = 10;
+
+/** utime + stime of a process in ms; 0 once it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    // The fields after the command name, which is in parentheses and may contain spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  } catch {
+    return 0;
+  }
+}
+
+interface CpuSnapshot {
+  server: number;
+  /** Per PostgreSQL backend connected to the bench database (the server's pool). */
+  backends: Map<number, number>;
+}
+
+/**
+ * The CPU the server and its PostgreSQL backends have used so far (PostgreSQL on this machine: the
+ * bench reads the backends' /proc entries; the snapshot's own backend is left out).
+ */
+async function cpuSnapshot(url: string, serverPid: number): Promise<CpuSnapshot> {
+  const pids = await withDatabase(url, async (client) => {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((row) => row.pid);
+  });
+  return { server: processCpuMs(serverPid), backends: new Map(pids.map((pid) => [pid, processCpuMs(pid)])) };
+}
+
+/** A backend that connected during the run counts from zero; one that left it is not counted. */
+function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, result: LoadResult): CpuPerRequest {
+  let postgres = 0;
+  for (const [pid, ms] of after.backends) postgres += ms - (before.backends.get(pid) ?? 0);
+  const requests = Math.max(result.requests.total, 1);
+  return { server: (after.server - before.server) / requests, postgres: postgres / requests };
+}
+
 function loadOptions(durationS: number): LoadOptions {
   return { connections: CONNECTIONS, durationS, timeoutS: REQUEST_TIMEOUT_S };
 }
@@ -288,11 +343,12 @@ function countItems(body: string): number {
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the server's search statement for a typical request: Lyon, the
- * default radius (50 km), a car, the first page of 50.
+ * default radius (50 km), a car, the first page of 50; prepared and run under the server's planner
+ * settings, so the plan shown is the generic plan the server runs.
  */
 async function explain(url: string, size: number): Promise<string> {
   const dist = join(ROOT, 'dist', 'src');
-  const { searchMechanicsSql, SEARCH_PLANNER_SETTINGS } = (await import(
+  const { searchMechanicsSql, SEARCH_PLANNER_SETTINGS, SEARCH_STATEMENT_NAME } = (await import(
     join(dist, 'mechanics', 'queries', 'search-mechanics', 'search-mechanics.sql.js')
   )) as typeof SearchSql;
   const { wallClock } = (await import(join(dist, 'common', 'clock', 'wall-clock.js'))) as typeof WallClock;
@@ -302,11 +358,12 @@ async function explain(url: string, size: number): Promise<string> {
     wallClock(new Date(), TIME_ZONE),
   );
   const rows = await withDatabase(url, async (client) => {
-    // The server's own transaction: its planner settings, then the statement.
-    await client.query('BEGIN');
-    await client.query(SEARCH_PLANNER_SETTINGS);
-    await client.query(text, values); // warm, as in the load runs
-    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
+    // The server's own transaction: its planner settings, then the prepared statement.
+    await client.query(`BEGIN; ${SEARCH_PLANNER_SETTINGS}`);
+    await client.query(`PREPARE ${SEARCH_STATEMENT_NAME} AS ${text}`);
+    const execute = `EXECUTE ${SEARCH_STATEMENT_NAME}(${values.map((value) => client.escapeLiteral(String(value))).join(', ')})`;
+    await client.query(execute); // warm, as in the load runs
+    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${execute}`);
     await client.query('COMMIT');
     return plan.rows;
   });
@@ -316,8 +373,15 @@ async function explain(url: string, size: number): Promise<string> {
   ].join('\n');
 }
 
+const formatCpu = ({ server, postgres }: CpuPerRequest) => `${server.toFixed(2)}, ${postgres.toFixed(2)}`;
+
 /** Prints the table, the plans and the verdicts on the targets; false on a contract violation. */
-function printReport(reference: LoadResult, rows: Row[], plans: string[], loadBefore: number): boolean {
+function printReport(
+  { result: reference, cpu: referenceCpu }: { result: LoadResult; cpu: CpuPerRequest },
+  rows: Row[],
+  plans: string[],
+  loadBefore: number,
+): boolean {
   const number = (value: number) => Math.round(value).toLocaleString('en-US');
   const cpu = cpus();
   console.log(
@@ -331,13 +395,13 @@ function printReport(reference: LoadResult, rows: Row[], plans: string[], loadBe
       `1-min load average before the bench ${loadBefore.toFixed(2)}\n`,
   );
   console.log(
-    '| Mechanics | Slots | Connections | req/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | non-empty answers | mean results |',
+    '| Mechanics | Slots | Connections | req/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | non-empty answers | mean results | CPU/request: server, PostgreSQL (ms) |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(
     `| \`GET /health\` (reference) | | ${CONNECTIONS} | ${reference.requests.average.toFixed(1)} | ` +
       `${number(reference.latency.p50)} | ${number(reference.latency.p99)} | ${number(reference.latency.max)} | ` +
-      `${number(reference.non2xx)} | | |`,
+      `${number(reference.non2xx)} | | | ${formatCpu(referenceCpu)} |`,
   );
   let ok = true;
   if (reference.non2xx > 0 || reference.errors > 0 || reference.timeouts > 0) {
@@ -346,14 +410,14 @@ function printReport(reference: LoadResult, rows: Row[], plans: string[], loadBe
       `\`GET /health\`: status codes ${describeStatusCodes(reference)}, ${reference.errors} errors`,
     );
   }
-  for (const { size, result, answers } of rows) {
+  for (const { size, result, answers, cpu } of rows) {
     const { requests, latency } = result;
     const nonEmpty = answers.total - answers.empty;
     console.log(
       `| ${number(size)} | ${number(size * SLOTS_PER_MECHANIC)} | ${CONNECTIONS} | ${requests.average.toFixed(1)} | ` +
         `${number(latency.p50)} | ${number(latency.p99)} | ${number(latency.max)} | ${number(result.non2xx)} | ` +
         `${((100 * nonEmpty) / Math.max(answers.total, 1)).toFixed(1)} % | ` +
-        `${(answers.items / Math.max(nonEmpty, 1)).toFixed(1)} |`,
+        `${(answers.items / Math.max(nonEmpty, 1)).toFixed(1)} | ${formatCpu(cpu)} |`,
     );
   }
   console.log('');

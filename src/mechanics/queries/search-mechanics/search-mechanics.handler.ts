@@ -1,10 +1,17 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { type PoolClient } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SlotClock } from '../../domain/slot-clock';
 import { type MechanicListItem, roundedOrNull, roundToTenth } from '../../http/mechanic.responses';
 import { SearchMechanicsQuery } from './search-mechanics.query';
-import { SEARCH_PLANNER_SETTINGS, type SearchMechanicsRow, searchMechanicsSql } from './search-mechanics.sql';
+import {
+  SEARCH_PLANNER_SETTINGS,
+  SEARCH_STATEMENT_NAME,
+  type SearchMechanicsRow,
+  searchMechanicsSql,
+} from './search-mechanics.sql';
 
 /**
  * GET /mechanics (identity §2.2-16, N12 fixed): every filter and the ordering run in PostgreSQL, so
@@ -13,6 +20,11 @@ import { SEARCH_PLANNER_SETTINGS, type SearchMechanicsRow, searchMechanicsSql } 
  * one probe of the free-slot index per candidate, and the rank the WGS-84 geodesic distance. The
  * statement returns the list items themselves: the search is the hottest public read, and a second
  * query to load the profiles cost more than the search.
+ *
+ * It runs on a pooled pg client directly rather than through TypeORM's query(), which cannot send a
+ * prepared (named) statement: three round trips (BEGIN with the planner settings, the prepared
+ * statement, COMMIT) instead of four, and no planning per search. Errors are wrapped as TypeORM's
+ * QueryFailedError, as every other query's, so the exception filter treats them the same.
  */
 @QueryHandler(SearchMechanicsQuery)
 export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuery> {
@@ -23,11 +35,34 @@ export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuer
 
   async execute({ parameters: p }: SearchMechanicsQuery): Promise<MechanicListItem[]> {
     const { text, values } = searchMechanicsSql(p, this.slotClock.now());
-    const rows: SearchMechanicsRow[] = await this.dataSource.transaction(async (manager) => {
-      await manager.query(SEARCH_PLANNER_SETTINGS);
-      return manager.query(text, values);
-    });
-    return rows.map(publicListItem);
+    return (await this.search(text, values)).map(publicListItem);
+  }
+
+  /**
+   * The prepared statement in a transaction under SEARCH_PLANNER_SETTINGS, on a pooled connection;
+   * a connection that could not be rolled back is discarded rather than returned to the pool.
+   */
+  private async search(text: string, values: unknown[]): Promise<SearchMechanicsRow[]> {
+    const driver = this.dataSource.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [
+      PoolClient,
+      (error?: unknown) => void,
+    ];
+    let broken: unknown;
+    try {
+      await client.query(`BEGIN; ${SEARCH_PLANNER_SETTINGS}`);
+      const { rows } = await client.query<SearchMechanicsRow>({ name: SEARCH_STATEMENT_NAME, text, values });
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (rollbackError: unknown) => rollbackError,
+      );
+      throw new QueryFailedError(text, values, error as Error);
+    } finally {
+      release(broken);
+    }
   }
 }
 
