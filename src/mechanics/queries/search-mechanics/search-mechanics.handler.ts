@@ -23,8 +23,8 @@ import {
  *
  * It runs on a pooled pg client directly rather than through TypeORM's query(), which cannot send a
  * prepared (named) statement: three round trips (BEGIN with the planner settings, the prepared
- * statement, COMMIT) instead of four, and no planning per search. Errors are wrapped as TypeORM's
- * QueryFailedError, as every other query's, so the exception filter treats them the same.
+ * statement, COMMIT) instead of four, and no planning per search. As TypeORM would, it logs a failed
+ * or slow statement and wraps errors as QueryFailedError, so the exception filter treats them the same.
  */
 @QueryHandler(SearchMechanicsQuery)
 export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuery> {
@@ -51,10 +51,13 @@ export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuer
     let broken: unknown;
     try {
       await client.query(`BEGIN; ${SEARCH_PLANNER_SETTINGS}`);
+      const started = Date.now();
       const { rows } = await client.query<SearchMechanicsRow>({ name: SEARCH_STATEMENT_NAME, text, values });
+      this.logIfSlow(text, Date.now() - started);
       await client.query('COMMIT');
       return rows;
     } catch (error) {
+      this.dataSource.logger.logQueryError(error as Error, text);
       broken = await client.query('ROLLBACK').then(
         () => undefined,
         (rollbackError: unknown) => rollbackError,
@@ -63,6 +66,12 @@ export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuer
     } finally {
       release(broken);
     }
+  }
+
+  /** As TypeORM's query() does for every other statement (maxQueryExecutionTime). */
+  private logIfSlow(text: string, ms: number): void {
+    const limit = this.dataSource.options.maxQueryExecutionTime;
+    if (limit && ms > limit) this.dataSource.logger.logQuerySlow(ms, text);
   }
 }
 
