@@ -14,9 +14,14 @@
  * Returns false on a contract violation: a worker failing, a booking not completed exactly once, or
  * a PaymentIntent captured other than once.
  *
+ * The CPU each release costs is reported too, from /proc over the same window: the workers, their
+ * PostgreSQL backends and this process (the fake Stripe), so a change is judged on its cost, not
+ * only on a wall clock that the shared machine makes noisy.
+ *
  * Run it with `npm run bench` or `node test/bench/run.js release` (after `npm run build`).
  * Environment: BENCH_ADMIN_DATABASE_URL, BENCH_RELEASES (default 10000), BENCH_RELEASE_WORKERS
- * (default `1,2,4`), JOB_CONCURRENCY (default 5).
+ * (default `1,2,4`), JOB_CONCURRENCY (default 5), BENCH_WORKER_NODE_ARGS (extra flags for the
+ * workers' `node`, space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,6 +31,7 @@ import { DataSource } from 'typeorm';
 import { createBookingParties, insertBookings } from '../support/booking-factories';
 import { paymentIntentOn } from '../support/booking-payments';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
+import { CpuMeter } from './lib/cpu';
 import { BENCH_SECRETS, createLoadBenchDatabase, dropDatabase, live, ROOT, sleep } from './lib/server';
 
 const RELEASES = Number(process.env.BENCH_RELEASES ?? 10_000);
@@ -37,6 +43,8 @@ const SCALING_TARGET = 3;
 const BOUND_TARGET = 0.5;
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const BOOT_TIMEOUT_MS = 120_000;
+const CPU_SAMPLE_MS = 250;
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface Round {
   workers: number;
@@ -46,6 +54,8 @@ interface Round {
   seconds: number;
   /** From the spawn to every lane waiting at the gate. */
   bootMs: number;
+  /** CPU milliseconds per release over the measure, by where they were spent. */
+  cpuMs: { workers: number; postgres: number; fakeStripe: number };
   problems: string[];
 }
 
@@ -65,7 +75,7 @@ export async function run(): Promise<boolean> {
   };
   let dataSource: DataSource | undefined;
   try {
-    await cli(['migrate'], env);
+    await cli(['migrate'], env).exited;
     dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     const rounds: Round[] = [];
     for (const workers of WORKER_COUNTS) rounds.push(await round(dataSource, fake, env, workers));
@@ -107,13 +117,25 @@ async function round(
   await gate.startTransaction();
   await gate.query('LOCK TABLE bookings IN EXCLUSIVE MODE');
   const started = performance.now();
-  const exits = Array.from({ length: workers }, () => cli(['job:run', 'release_overdue_payments'], env));
+  const children = Array.from({ length: workers }, () =>
+    cli(['job:run', 'release_overdue_payments'], env, WORKER_NODE_ARGS),
+  );
   await waitForClaimsBlocked(dataSource, workers);
   const bootMs = performance.now() - started;
+  const workerCpu = new CpuMeter(async () => children.map((child) => child.pid));
+  const postgresCpu = new CpuMeter(() => backendsOf(dataSource));
+  const sample = () => Promise.all([workerCpu.sample(), postgresCpu.sample()]);
+  await sample();
+  const benchCpu = process.cpuUsage();
   await gate.commitTransaction();
   const openedAt = Date.now();
   await gate.release();
-  const outputs = await Promise.all(exits);
+  const exited = Promise.all(children.map((child) => child.exited));
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done) await Promise.race([exited, sleep(CPU_SAMPLE_MS).then(sample)]);
+  const fakeStripeCpu = process.cpuUsage(benchCpu);
+  const outputs = await exited;
 
   const [span]: { completed: string; last: Date }[] = await dataSource.query(
     `SELECT count(*) AS completed, max(t.at) AS last
@@ -142,6 +164,11 @@ async function round(
     boundPerS: (workers * CONCURRENCY * 1_000) / (STRIPE_CALLS_PER_RELEASE * STRIPE_LATENCY_MS),
     seconds,
     bootMs,
+    cpuMs: {
+      workers: (1_000 * workerCpu.seconds()) / RELEASES,
+      postgres: (1_000 * postgresCpu.seconds()) / RELEASES,
+      fakeStripe: (fakeStripeCpu.user + fakeStripeCpu.system) / 1_000 / RELEASES,
+    },
     problems,
   };
 }
@@ -151,9 +178,9 @@ async function waitForClaimsBlocked(dataSource: DataSource, workers: number): Pr
   const deadline = performance.now() + BOOT_TIMEOUT_MS;
   while (performance.now() < deadline) {
     const [{ waiting }]: { waiting: string }[] = await dataSource.query(
-      `SELECT count(*) AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'
-          AND query LIKE 'SELECT "BookingEntity".%'`,
+      `SELECT count(*) AS waiting FROM pg_locks
+        WHERE NOT granted AND relation = 'bookings'::regclass
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     if (Number(waiting) >= workers * CONCURRENCY) return;
     await sleep(100);
@@ -161,9 +188,21 @@ async function waitForClaimsBlocked(dataSource: DataSource, workers: number): Pr
   throw new Error(`the ${workers} worker(s) did not reach their first claims within ${BOOT_TIMEOUT_MS} ms`);
 }
 
-/** Runs the built CLI to its exit; the tail of its output for the report. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; tail: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** The PostgreSQL backends serving the bench database but not this connection. */
+async function backendsOf(dataSource: DataSource): Promise<number[]> {
+  const rows: { pid: number }[] = await dataSource.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return rows.map((row) => row.pid);
+}
+
+/** Runs the built CLI; its exit with the tail of its output for the report. */
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): { pid: number; exited: Promise<{ code: number | null; tail: string }> } {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -173,12 +212,13 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2_000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  return new Promise((resolve) =>
+  const exited = new Promise<{ code: number | null; tail: string }>((resolve) =>
     child.once('exit', (code) => {
       live.delete(child);
       resolve({ code, tail });
     }),
   );
+  return { pid: child.pid ?? 0, exited };
 }
 
 function printReport(rounds: Round[], loadBefore: number): boolean {
@@ -189,17 +229,23 @@ function printReport(rounds: Round[], loadBefore: number): boolean {
   );
   console.log(
     `node ${process.version}, ${cpu.length} CPU (${cpu[0]?.model.trim() ?? 'unknown'}), workers, fake Stripe and ` +
-      `PostgreSQL on the same machine, 1-min load average before the bench ${loadBefore.toFixed(2)}\n`,
+      `PostgreSQL on the same machine, 1-min load average ${loadBefore.toFixed(2)} before the bench and ` +
+      `${loadavg()[0].toFixed(2)} after\n`,
   );
   console.log(
-    '| Workers | time to release | releases/s | bound (workers × lanes / 100 ms) | of the bound | boot |',
+    '| Workers | time to release | releases/s | bound (workers × lanes / 100 ms) | of the bound | boot | ' +
+      'CPU ms per release: workers + PostgreSQL + fake Stripe = total |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|');
-  for (const r of rounds)
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rounds) {
+    const { workers, postgres, fakeStripe } = r.cpuMs;
     console.log(
       `| ${r.workers} | ${r.seconds.toFixed(1)} s | ${r.releasesPerS.toFixed(1)} | ${r.boundPerS.toFixed(0)} | ` +
-        `${((100 * r.releasesPerS) / r.boundPerS).toFixed(0)} % | ${(r.bootMs / 1_000).toFixed(1)} s |`,
+        `${((100 * r.releasesPerS) / r.boundPerS).toFixed(0)} % | ${(r.bootMs / 1_000).toFixed(1)} s | ` +
+        `${workers.toFixed(1)} + ${postgres.toFixed(1)} + ${fakeStripe.toFixed(1)} = ` +
+        `${(workers + postgres + fakeStripe).toFixed(1)} |`,
     );
+  }
   const one = rounds.find((r) => r.workers === 1);
   const four = rounds.find((r) => r.workers === 4);
   if (one && four) {
