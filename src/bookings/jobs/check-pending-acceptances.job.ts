@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { forEachConcurrently } from '../../common/concurrency/for-each-concurrently';
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/load-config';
 import { inTransaction } from '../../database/transactions';
 import { Job, type ScheduledJob } from '../../scheduling/job';
 import { BookingTransitionRunner } from '../commands/transitions/booking-transition.runner';
-import { BookingEntity } from '../persistence/booking.entity';
-import { holdClaimLease } from './booking-claims';
+import { claimBooking } from './booking-claims';
 
 /** §7.2: ids collected per page. */
 const PAGE_SIZE = 20;
@@ -76,10 +75,9 @@ export class CheckPendingAcceptancesJob implements ScheduledJob {
   private async expire(bookingId: string, createdBefore: Date): Promise<boolean> {
     try {
       const applied = await inTransaction(this.dataSource, async (manager) => {
-        await holdClaimLease(manager);
-        const booking = await manager.getRepository(BookingEntity).findOne({
-          where: { id: bookingId, status: 'pending_acceptance', createdAt: LessThan(createdBefore) },
-          lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+        const booking = await claimBooking(manager, {
+          where: "id = $1 AND status = 'pending_acceptance' AND created_at < $2",
+          parameters: [bookingId, createdBefore],
         });
         if (!booking) return null;
         const result = await this.transitions.apply(manager, booking, EXPIRE);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, LessThanOrEqual } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { forEachConcurrently } from '../../common/concurrency/for-each-concurrently';
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/load-config';
@@ -10,16 +10,15 @@ import {
   type AppliedTransition,
   BookingTransitionRunner,
 } from '../commands/transitions/booking-transition.runner';
-import { BookingEntity } from '../persistence/booking.entity';
+import { type BookingEntity } from '../persistence/booking.entity';
 import { nextReleaseAttemptAt } from './release-backoff';
-import { holdClaimLease, isBookingId } from './booking-claims';
+import { type BookingClaim, claimBooking, isBookingId } from './booking-claims';
 
 /** Bookings one batch claims (§7.3's LIMIT 20, JOB-11); `JOB_CONCURRENCY` of them at a time. */
 const RELEASE_BATCH_SIZE = 20;
 
 const RELEASE = { type: 'release_payment', actor: { role: 'system' } } as const;
-
-type Claim = (manager: EntityManager) => Promise<BookingEntity | null>;
+const RELEASE_SAVEPOINT = 'release_attempt';
 
 type Attempt =
   | { outcome: 'released'; applied: AppliedTransition }
@@ -64,7 +63,7 @@ export class PaymentRelease {
     let exhausted = false;
     await forEachConcurrently(Array.from({ length: RELEASE_BATCH_SIZE }), this.concurrency, async () => {
       if (exhausted) return;
-      const attempt = await this.attempt(now, (manager) => claimNextDue(manager, now));
+      const attempt = await this.attempt(now, nextDue(now));
       if (attempt.outcome === 'none') exhausted = true;
       else claimed++;
     });
@@ -77,24 +76,25 @@ export class PaymentRelease {
    */
   private async releaseBooking(bookingId: string, now: Date): Promise<Attempt> {
     const attempt = isBookingId(bookingId)
-      ? await this.attempt(now, (manager) => claimValidated(manager, bookingId))
+      ? await this.attempt(now, validated(bookingId))
       : ({ outcome: 'none' } as const);
     if (attempt.outcome === 'none')
       this.logger.log({ event: 'release_skipped', booking_id: bookingId, reason: 'not validated or busy' });
     return attempt;
   }
 
-  private async attempt(now: Date, claim: Claim): Promise<Attempt> {
+  private async attempt(now: Date, claim: BookingClaim): Promise<Attempt> {
     const attempt = await inTransaction(this.dataSource, async (manager): Promise<Attempt> => {
-      await holdClaimLease(manager);
-      const booking = await claim(manager);
+      const booking = await claimBooking(manager, claim);
       if (!booking) return { outcome: 'none' };
+      // A savepoint: a failed capture (or anything else in the transition) is undone, and the
+      // retry is scheduled under the same row lock, so no other lane retries it meanwhile. A
+      // success leaves it to the commit, which releases it without a round trip of its own.
+      await manager.query(`SAVEPOINT ${RELEASE_SAVEPOINT}`);
       try {
-        // A savepoint: a failed capture (or anything else in the transition) is undone, and the
-        // retry is scheduled under the same row lock, so no other lane retries it meanwhile.
-        const applied = await manager.transaction((inner) => this.complete(inner, booking));
-        return { outcome: 'released', applied };
+        return { outcome: 'released', applied: await this.complete(manager, booking) };
       } catch (error) {
+        await manager.query(`ROLLBACK TO SAVEPOINT ${RELEASE_SAVEPOINT}`);
         const until = await deferRelease(manager, booking.id, now);
         this.logger.warn({
           event: 'release_failed',
@@ -117,20 +117,17 @@ export class PaymentRelease {
   }
 }
 
-/** The oldest due booking nobody else holds; PostgreSQL re-checks `validated` on the locked row. */
-function claimNextDue(manager: EntityManager, now: Date): Promise<BookingEntity | null> {
-  return manager.getRepository(BookingEntity).findOne({
-    where: { status: 'validated', releaseDueAt: LessThanOrEqual(now) },
-    order: { releaseDueAt: 'ASC' },
-    lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-  });
+/** The oldest due booking nobody else holds. */
+function nextDue(now: Date): BookingClaim {
+  return {
+    where: "status = 'validated' AND release_due_at <= $1",
+    orderBy: 'release_due_at',
+    parameters: [now],
+  };
 }
 
-function claimValidated(manager: EntityManager, bookingId: string): Promise<BookingEntity | null> {
-  return manager.getRepository(BookingEntity).findOne({
-    where: { id: bookingId, status: 'validated' },
-    lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-  });
+function validated(bookingId: string): BookingClaim {
+  return { where: "id = $1 AND status = 'validated'", parameters: [bookingId] };
 }
 
 /** Counts the failure and moves the next attempt back (release-backoff.ts); the row is locked. */

@@ -1,8 +1,8 @@
 import { type EntityManager } from 'typeorm';
 import { type AppConfig } from '../../config/load-config';
 import { type BookingFacts, type BookingRules, DEFAULT_BOOKING_RULES } from '../domain/booking-events';
+import { type DisputeReason } from '../domain/booking-status';
 import { type BookingEntity } from './booking.entity';
-import { disputeReasonOf } from './dispute-cases';
 
 /** The configurable rules of §0.9 as the guards read them (the code expiry is hard-coded there). */
 export function bookingRules(config: AppConfig): BookingRules {
@@ -27,15 +27,16 @@ export async function loadBookingFacts(
   options: { now: Date; rules: BookingRules; timeZone: string },
 ): Promise<BookingFacts> {
   const { now, rules, timeZone } = options;
-  let msUntilSlotStart: number | null = null;
-  if (booking.availabilityId !== null) {
-    const rows: { starts_at: Date }[] = await manager.query(
-      'SELECT (date + start_time) AT TIME ZONE $2 AS starts_at FROM availabilities WHERE id = $1',
-      [booking.availabilityId, timeZone],
-    );
-    if (rows.length > 0) msUntilSlotStart = rows[0].starts_at.getTime() - now.getTime();
-  }
-  const disputeReason = await disputeReasonOf(manager, booking.id);
+  // One round trip for both: the slot's start (none without a slot) and the dispute's reason.
+  const [{ starts_at: startsAt, dispute_reason: disputeReason }]: {
+    starts_at: Date | null;
+    dispute_reason: DisputeReason | null;
+  }[] = await manager.query(
+    `SELECT (SELECT (date + start_time) AT TIME ZONE $3 FROM availabilities WHERE id = $2) AS starts_at,
+            (SELECT reason FROM dispute_cases WHERE booking_id = $1) AS dispute_reason`,
+    [booking.id, booking.availabilityId, timeZone],
+  );
+  const msUntilSlotStart = startsAt === null ? null : startsAt.getTime() - now.getTime();
   return {
     buyerId: booking.buyerId,
     mechanicProfileId: booking.mechanicId,
