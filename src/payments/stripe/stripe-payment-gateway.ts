@@ -170,7 +170,7 @@ export class StripePaymentGateway extends PaymentGateway {
   ): Promise<CaptureOutcome> {
     if (isDevelopmentObjectId(paymentIntentId))
       return this.development.capture(paymentIntentId, key, reference);
-    const intent = await this.retrieve(paymentIntentId, reference);
+    const intent = await this.retrieveStatus(paymentIntentId, reference);
     if (isPaymentFailure(intent)) return intent;
     if (intent.intentStatus === 'succeeded') return { status: 'already_captured' };
     if (intent.intentStatus !== 'requires_capture') {
@@ -255,6 +255,14 @@ export class StripePaymentGateway extends PaymentGateway {
         capturedCents: charge?.amount_captured ?? 0,
         refundedCents: charge?.amount_refunded ?? 0,
       };
+    });
+  }
+
+  /** The capture decides on the status alone (§4.5): no charge to expand, a smaller answer to parse. */
+  private retrieveStatus(paymentIntentId: string, reference: PaymentReference) {
+    return this.call('retrieve_payment_intent', reference, async () => {
+      const intent = await this.stripe.paymentIntents.retrieve(paymentIntentId);
+      return { status: 'found' as const, intentStatus: intent.status };
     });
   }
 
