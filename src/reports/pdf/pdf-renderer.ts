@@ -52,6 +52,11 @@ export class PdfRenderer implements OnApplicationShutdown {
     });
   }
 
+  /** How many renders can run at once. */
+  get threads(): number {
+    return this.options.maxThreads;
+  }
+
   inspectionReport(input: InspectionReportInput): Promise<Buffer> {
     return this.render({ kind: 'inspection_report', input });
   }

@@ -6,6 +6,7 @@ import { Clock } from '../../../common/clock/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { inTransaction } from '../../../database/transactions';
 import { type InspectionReportInput } from '../../../reports/pdf/inspection-report.pdf';
+import { PdfRenderer } from '../../../reports/pdf/pdf-renderer';
 import { type BookingActor } from '../../domain/booking-events';
 import { refusalError } from '../../domain/booking-refusals';
 import { type InspectionRecords, mechanicDisplayName } from '../../domain/inspection';
@@ -13,6 +14,7 @@ import { BookingEntity } from '../../persistence/booking.entity';
 import { lockBooking } from '../../persistence/booking.locks';
 import { BookingTransitionRunner } from '../transitions/booking-transition.runner';
 import { CheckOutCommand, type CheckOutPhotos, type CheckOutResult } from './check-out.command';
+import { AdmissionGate } from './admission-gate';
 import { type CheckOutForm, checkOutForm } from './check-out-form';
 import { InspectionReportFiles } from './inspection-report-files';
 
@@ -21,19 +23,31 @@ import { InspectionReportFiles } from './inspection-report-files';
  * uploads and the PDF, up to 30 s) runs before the booking's row lock is taken, so no other request
  * on the booking waits behind a render; the guards run twice: first without the lock (404, 403,
  * 409 before any work), then under it, where the transition records the rows with the status.
+ *
+ * Issue 8: at most as many check-outs run at once as the renderer has threads; the others wait their
+ * turn before any work. A burst beyond that would only queue at the render pool, after its queries and
+ * file writes had crowded the event loop and the cores all at once (measured: README, "Report").
  */
 @CommandHandler(CheckOutCommand)
 export class CheckOutHandler implements ICommandHandler<CheckOutCommand> {
   private readonly logger = new Logger('CheckOut');
+  private readonly admission: AdmissionGate;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly transitions: BookingTransitionRunner,
     private readonly files: InspectionReportFiles,
-  ) {}
+    renderer: PdfRenderer,
+  ) {
+    this.admission = new AdmissionGate(renderer.threads);
+  }
 
-  async execute(command: CheckOutCommand): Promise<CheckOutResult> {
+  execute(command: CheckOutCommand): Promise<CheckOutResult> {
+    return this.admission.run(() => this.checkOut(command));
+  }
+
+  private async checkOut(command: CheckOutCommand): Promise<CheckOutResult> {
     const { bookingId, photos } = command;
     const actor: BookingActor = {
       role: 'mechanic',
