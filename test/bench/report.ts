@@ -1,7 +1,7 @@
 /**
  * Report benchmark (issue 8): CHECK_OUTS check-outs in parallel against the built server, each with
  * two proof photos and DEFECT_PHOTOS additional ones, so CHECK_OUTS inspection reports render at
- * once in the PDF worker pool (two threads, H-024) while the API keeps answering.
+ * once in the PDF worker pool (every core but one, H-024) while the API keeps answering.
  *
  * Measured:
  * - time to PDF: from sending `PATCH /bookings/{id}/check-out` to its 200, which comes only once

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
@@ -19,8 +20,9 @@ const FROM_SOURCES = extname(__filename) === '.ts';
 
 export const DEFAULT_PDF_RENDERER_OPTIONS: PdfRendererOptions = {
   timeoutMs: 30_000,
-  // One thread per core is what CPU-bound rendering can use; more would only queue inside the OS.
-  maxThreads: 2,
+  // Every core but one: the request loop keeps a core of its own while reports render (issue 8's
+  // event-loop target); more threads than cores would only queue inside the OS.
+  maxThreads: Math.max(1, availableParallelism() - 1),
   workerFile: join(__dirname, `pdf.worker${extname(__filename)}`),
 };
 
