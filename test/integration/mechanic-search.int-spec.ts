@@ -175,6 +175,19 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
     // The comparison must not pass vacuously on empty pages.
     expect(nonEmpty).toBeGreaterThan(30);
   });
+  it('finds the mechanics at the very point searched (distance 0, the bound of the final scan)', async () => {
+    // A city's coordinates searched for, and its mechanics placed at them: every result at 0 km.
+    const point = { lat: 49.010717, lng: 4.635822 };
+    const fixture = await createMechanic(testApp.dataSource, { ...point });
+    await createSlot(testApp.dataSource, fixture.profileId, { date: addDays(TODAY, 1) });
+    const response = await testApp.http
+      .get('/mechanics')
+      .set('X-Forwarded-For', newIp())
+      .query({ ...point, radius_km: 10 });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual([expect.objectContaining({ id: fixture.profileId, distance_km: 0 })]);
+  });
+
   it('ranks by the WGS-84 distance where the nearest-first walk on the sphere disagrees with it', async () => {
     // North of the centre the ellipsoid is flatter than the sphere, east of it rounder: A (10.00 km
     // north) is geodesically nearer than B (10.01 km east), but B is nearer on the unit sphere the

@@ -42,8 +42,17 @@ const LIST_ITEM_COLUMNS = `m.id, m.user_id, m.city, m.city_lat::float8 AS city_l
  */
 const KM_PER_RADIAN_BELOW = 6_300;
 
+/**
+ * Added to every chord bound. The query's unit vector is computed here and a profile's by
+ * PostgreSQL, so one place can come out 1e-16 apart (radians, sine and cosine round differently);
+ * without it, a search whose farthest result is 0 km away (at a city's own coordinates, say) lost
+ * that result to its final scan's zero bound. A nanoradian is 6 µm.
+ */
+const CHORD_SLACK = '1e-9::float8';
+
 /** Half the side of the axis-aligned 3-D box around every unit-sphere point within `km`. */
-const chordFor = (km: string) => `2 * sin(least(${km} / ${KM_PER_RADIAN_BELOW}, pi()) / 2)`;
+const chordFor = (km: string) =>
+  `(2 * sin(least(${km} / ${KM_PER_RADIAN_BELOW}, pi()) / 2) + ${CHORD_SLACK})`;
 
 /** The box of `chord` around the query's unit vector ($3, $4, $5), as a cube the index can test. */
 const boxAround = (chord: string) =>
