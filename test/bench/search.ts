@@ -348,9 +348,10 @@ function countItems(body: string): number {
  */
 async function explain(url: string, size: number): Promise<string> {
   const dist = join(ROOT, 'dist', 'src');
-  const { searchMechanicsSql, SEARCH_PLANNER_SETTINGS, SEARCH_STATEMENT_NAME } = (await import(
-    join(dist, 'mechanics', 'queries', 'search-mechanics', 'search-mechanics.sql.js')
-  )) as typeof SearchSql;
+  const { searchMechanicsSql, prepareSearchStatement, executeSearchStatement, SEARCH_PLANNER_SETTINGS } =
+    (await import(
+      join(dist, 'mechanics', 'queries', 'search-mechanics', 'search-mechanics.sql.js')
+    )) as typeof SearchSql;
   const { wallClock } = (await import(join(dist, 'common', 'clock', 'wall-clock.js'))) as typeof WallClock;
   const lyon = CITIES.find((c) => c.name === 'Lyon')!;
   const { text, values } = searchMechanicsSql(
@@ -358,10 +359,10 @@ async function explain(url: string, size: number): Promise<string> {
     wallClock(new Date(), TIME_ZONE),
   );
   const rows = await withDatabase(url, async (client) => {
-    // The server's own transaction: its planner settings, then the prepared statement.
+    // The server's statements: the statement prepared, its planner settings, its execution.
+    await client.query(prepareSearchStatement(text));
     await client.query(`BEGIN; ${SEARCH_PLANNER_SETTINGS}`);
-    await client.query(`PREPARE ${SEARCH_STATEMENT_NAME} AS ${text}`);
-    const execute = `EXECUTE ${SEARCH_STATEMENT_NAME}(${values.map((value) => client.escapeLiteral(String(value))).join(', ')})`;
+    const execute = executeSearchStatement(values, (literal) => client.escapeLiteral(literal));
     await client.query(execute); // warm, as in the load runs
     const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${execute}`);
     await client.query('COMMIT');

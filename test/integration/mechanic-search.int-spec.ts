@@ -228,3 +228,44 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
     expect(await page(5, 0)).toEqual([ids.a, ids.b]);
   });
 });
+
+describe('GET /mechanics: its planner settings end with its statement', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // A pool of two, one of them held by the test: the searches and the check share the other.
+    testApp = await startTestApp({
+      config: testConfig({ DB_POOL_SIZE: '1', DB_MAX_OVERFLOW: '1' }),
+      databaseUrl: db.url,
+      clock: new FixedClock(new Date(NOW)),
+    });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await db?.drop();
+  });
+
+  it('leaves its connection planning as any other (bitmap scans on, plan cache auto), its statement prepared once', async () => {
+    const mechanic = await createMechanic(testApp.dataSource, { ...CENTRE });
+    await createSlot(testApp.dataSource, mechanic.profileId, { date: addDays(TODAY, 1) });
+    const held = testApp.dataSource.createQueryRunner();
+    await held.connect();
+    try {
+      for (let run = 0; run < 2; run++) {
+        const response = await testApp.http.get('/mechanics').set('X-Forwarded-For', newIp()).query(CENTRE);
+        expect(response.status).toBe(200);
+        expect((response.body as { id: string }[]).map((item) => item.id)).toEqual([mechanic.profileId]);
+      }
+      const [settings] = await testApp.dataSource.query(
+        `SELECT current_setting('enable_bitmapscan') AS bitmap_scans, current_setting('plan_cache_mode') AS plan_cache,
+                (SELECT count(*)::int FROM pg_prepared_statements) AS prepared`,
+      );
+      expect(settings).toEqual({ bitmap_scans: 'on', plan_cache: 'auto', prepared: 1 });
+    } finally {
+      await held.release();
+    }
+  });
+});

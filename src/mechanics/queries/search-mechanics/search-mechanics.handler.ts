@@ -1,14 +1,15 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type PoolClient } from 'pg';
+import { type PoolClient, type QueryResult } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { type PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SlotClock } from '../../domain/slot-clock';
 import { type MechanicListItem, roundedOrNull, roundToTenth } from '../../http/mechanic.responses';
 import { SearchMechanicsQuery } from './search-mechanics.query';
 import {
+  executeSearchStatement,
+  prepareSearchStatement,
   SEARCH_PLANNER_SETTINGS,
-  SEARCH_STATEMENT_NAME,
   type SearchMechanicsRow,
   searchMechanicsSql,
 } from './search-mechanics.sql';
@@ -21,13 +22,17 @@ import {
  * statement returns the list items themselves: the search is the hottest public read, and a second
  * query to load the profiles cost more than the search.
  *
- * It runs on a pooled pg client directly rather than through TypeORM's query(), which cannot send a
- * prepared (named) statement: three round trips (BEGIN with the planner settings, the prepared
- * statement, COMMIT) instead of four, and no planning per search. As TypeORM would, it logs a failed
- * or slow statement and wraps errors as QueryFailedError, so the exception filter treats them the same.
+ * It runs on a pooled pg client directly rather than through TypeORM's query(), so that it takes
+ * one round trip: the planner settings and the EXECUTE of the statement prepared on that connection
+ * go as one simple query (each PostgreSQL round trip cost the server more CPU than the statement's
+ * own JavaScript). As TypeORM would, it logs a failed or slow statement and wraps errors as
+ * QueryFailedError, so the exception filter treats them the same.
  */
 @QueryHandler(SearchMechanicsQuery)
 export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuery> {
+  /** The pooled connections on which the statement is prepared. */
+  private readonly prepared = new WeakSet<PoolClient>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly slotClock: SlotClock,
@@ -39,32 +44,31 @@ export class SearchMechanicsHandler implements IQueryHandler<SearchMechanicsQuer
   }
 
   /**
-   * The prepared statement in a transaction under SEARCH_PLANNER_SETTINGS, on a pooled connection;
-   * a connection that could not be rolled back is discarded rather than returned to the pool.
+   * The prepared statement under SEARCH_PLANNER_SETTINGS on a pooled connection. The simple query's
+   * implicit transaction ends with it, failed or not, so the connection goes back to the pool clean
+   * (pg-pool itself discards one that broke).
    */
   private async search(text: string, values: unknown[]): Promise<SearchMechanicsRow[]> {
     const driver = this.dataSource.driver as PostgresDriver;
-    const [client, release] = (await driver.obtainMasterConnection()) as [
-      PoolClient,
-      (error?: unknown) => void,
-    ];
-    let broken: unknown;
+    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, () => void];
     try {
-      await client.query(`BEGIN; ${SEARCH_PLANNER_SETTINGS}`);
+      if (!this.prepared.has(client)) {
+        await client.query(prepareSearchStatement(text));
+        this.prepared.add(client);
+      }
+      const execute = executeSearchStatement(values, (literal) => client.escapeLiteral(literal));
       const started = Date.now();
-      const { rows } = await client.query<SearchMechanicsRow>({ name: SEARCH_STATEMENT_NAME, text, values });
+      // A multi-statement query answers with one result per statement; the EXECUTE's is the last.
+      const results = (await client.query(
+        `${SEARCH_PLANNER_SETTINGS}; ${execute}`,
+      )) as unknown as QueryResult<SearchMechanicsRow>[];
       this.logIfSlow(text, Date.now() - started);
-      await client.query('COMMIT');
-      return rows;
+      return results[results.length - 1].rows;
     } catch (error) {
       this.dataSource.logger.logQueryError(error as Error, text);
-      broken = await client.query('ROLLBACK').then(
-        () => undefined,
-        (rollbackError: unknown) => rollbackError,
-      );
       throw new QueryFailedError(text, values, error as Error);
     } finally {
-      release(broken);
+      release();
     }
   }
 

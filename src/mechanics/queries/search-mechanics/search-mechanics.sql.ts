@@ -4,11 +4,12 @@ import { type MechanicListItem } from '../../http/mechanic.responses';
 import { type SearchMechanicsParams } from '../../http/mechanics.requests';
 
 /**
- * Run in the search's transaction before the statement. PostgreSQL assumes a fixed selectivity for
+ * Sent with the statement's EXECUTE in one simple query, whose statements share one implicit
+ * transaction: SET LOCAL confines the settings to it. PostgreSQL assumes a fixed selectivity for
  * cube containment, so it expects a few profiles in the box and prefers a bitmap scan that sorts
  * every one of them; with thousands in the box (100,000 mechanics) that sort is most of the cost,
  * while the GiST index walked nearest first stops after a page. The statement is prepared once per
- * connection (SEARCH_STATEMENT_NAME) and always runs its generic plan: planning it afresh cost about
+ * connection (prepareSearchStatement) and always runs its generic plan: planning it afresh cost about
  * 1 ms of PostgreSQL's CPU per search, a third of the statement, and the generic plan is the same
  * index-nearest-first plan (the benchmark prints it).
  */
@@ -16,7 +17,21 @@ export const SEARCH_PLANNER_SETTINGS =
   'SET LOCAL enable_bitmapscan = off; SET LOCAL plan_cache_mode = force_generic_plan';
 
 /** The name the search statement is prepared under on each pooled connection. */
-export const SEARCH_STATEMENT_NAME = 'search_mechanics';
+const SEARCH_STATEMENT_NAME = 'search_mechanics';
+
+/** Prepares searchMechanicsSql's `text` on a connection; its parameters' types are inferred from it. */
+export const prepareSearchStatement = (text: string) => `PREPARE ${SEARCH_STATEMENT_NAME} AS ${text}`;
+
+/**
+ * Runs the prepared statement with searchMechanicsSql's `values`, as literals quoted by the
+ * connection's `escapeLiteral`: a number's shortest decimal form reads back as the same float8.
+ */
+export function executeSearchStatement(
+  values: readonly unknown[],
+  escapeLiteral: (text: string) => string,
+): string {
+  return `EXECUTE ${SEARCH_STATEMENT_NAME}(${values.map((value) => escapeLiteral(String(value))).join(', ')})`;
+}
 
 /**
  * A result with the list item's fields (identity §2.2) as PostgreSQL returns them: numerics cast
