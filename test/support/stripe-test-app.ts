@@ -1,10 +1,7 @@
-import { startTestApp, type TestApp, type TestAppOptions } from './app';
-import { testConfig } from './config';
-import { createTestDatabase } from './database';
+import { type TestApp } from './app';
 import { FakeStripe, type FakeStripeOptions } from './fake-stripe/fake-stripe';
 import { moneyConsistency } from './money-consistency';
-
-type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+import { type TestAppContextOptions, type TestDatabase, useTestApp } from './test-app-context';
 
 export interface StripeTestContext {
   /** The file's own migrated database. */
@@ -16,53 +13,43 @@ export interface StripeTestContext {
   assertMoneyConsistent(bookingId: string): Promise<void>;
 }
 
-export interface StripeTestAppOptions extends Omit<TestAppOptions, 'config' | 'databaseUrl'> {
+export interface StripeTestAppOptions extends Omit<TestAppContextOptions, 'env'> {
   /** Configuration on top of the test defaults and the fake's address. */
   env?: Record<string, string>;
   stripe?: FakeStripeOptions;
 }
 
 /**
- * The set-up of every test file that moves money: its database, a fake Stripe and the app wired to
- * both, started by a `beforeAll` and stopped by an `afterAll` registered here. Call it at the top
- * of the `describe`; a file's own `beforeAll` declared after it sees everything started.
+ * The set-up of every test file that moves money: `useTestApp` with a fake Stripe that the app is
+ * wired to. The fake's hooks are declared around the app's (Jest runs hooks in declaration order):
+ * it is up before the app starts and until the app has closed.
  */
 export function useStripeTestApp(options: StripeTestAppOptions = {}): StripeTestContext {
   const { env, stripe, ...appOptions } = options;
-  let db: TestDatabase | undefined;
   let fake: FakeStripe | undefined;
-  let testApp: TestApp | undefined;
+  const started = () => {
+    if (!fake) throw new Error('useStripeTestApp: used before its beforeAll has run');
+    return fake;
+  };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     fake = await new FakeStripe(stripe).start();
-    const config = testConfig({ ...fake.env(), ...env });
-    testApp = await startTestApp({ ...appOptions, config, databaseUrl: db.url });
   });
-
+  const app = useTestApp({ ...appOptions, env: () => ({ ...started().env(), ...env }) });
   afterAll(async () => {
-    await testApp?.close();
     await fake?.stop();
-    await db?.drop();
   });
 
-  const running = () => {
-    if (!db || !fake || !testApp) throw new Error('useStripeTestApp: used before its beforeAll has run');
-    return { db, fake, testApp };
-  };
   return {
     get db() {
-      return running().db;
+      return app.db;
     },
     get fake() {
-      return running().fake;
+      return started();
     },
     get testApp() {
-      return running().testApp;
+      return app.testApp;
     },
-    assertMoneyConsistent: (bookingId) => {
-      const { testApp: app, fake: stripe } = running();
-      return moneyConsistency(app.dataSource, stripe)(bookingId);
-    },
+    assertMoneyConsistent: (bookingId) => moneyConsistency(app.testApp.dataSource, started())(bookingId),
   };
 }
