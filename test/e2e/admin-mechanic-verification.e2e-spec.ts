@@ -1,54 +1,44 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp({ clock });
   let admin: { id: string; token: string };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-    const user = await createUser(testApp.dataSource, { role: 'admin' });
+    const user = await createUser(ctx.testApp.dataSource, { role: 'admin' });
     admin = { id: user.id, token: forgeToken({ sub: user.id }) };
   });
 
   beforeEach(async () => {
-    await testApp.dataSource.query('DELETE FROM mechanic_profiles');
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
+    await ctx.testApp.dataSource.query('DELETE FROM mechanic_profiles');
   });
 
   const pending = (token: string, query: Record<string, number> = {}) =>
-    testApp.http
+    ctx.testApp.http
       .get('/admin/mechanics/pending-verification')
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
       .query(query);
   const verify = (token: string, id: string, body: unknown) =>
-    testApp.http
+    ctx.testApp.http
       .patch(`/admin/mechanics/${id}/verify`)
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
       .send(body as object);
   const auditRows = () =>
-    testApp.dataSource.query(
+    ctx.testApp.dataSource.query(
       'SELECT action, admin_user_id, target_user_id, detail FROM audit_logs ORDER BY created_at',
     );
 
   it('ADM-01 (verification endpoints), AUTH-25(c): buyers and mechanics get 403 "Admin access required", no token 401/403', async () => {
-    const buyer = forgeToken({ sub: (await createUser(testApp.dataSource)).id });
-    const mechanic = await createMechanic(testApp.dataSource);
+    const buyer = forgeToken({ sub: (await createUser(ctx.testApp.dataSource)).id });
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     for (const token of [buyer, mechanic.token]) {
       expectDomainError(await pending(token), 403, 'Admin access required', 'access_denied');
       expectDomainError(
@@ -58,18 +48,18 @@ describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () =
         'access_denied',
       );
     }
-    const anonymous = await testApp.http
+    const anonymous = await ctx.testApp.http
       .get('/admin/mechanics/pending-verification')
       .set('X-Forwarded-For', newIp());
     expect([401, 403]).toContain(anonymous.status);
   });
 
   it('ADM-09: lists mechanics whose papers wait for a verdict, oldest first, paged', async () => {
-    await createMechanic(testApp.dataSource, { identityDocumentUrl: '/uploads/identity/verified.jpg' });
+    await createMechanic(ctx.testApp.dataSource, { identityDocumentUrl: '/uploads/identity/verified.jpg' });
     expect((await pending(admin.token)).body).toEqual({ total: 0, mechanics: [] });
 
     const mp2 = await createMechanic(
-      testApp.dataSource,
+      ctx.testApp.dataSource,
       {
         city: 'paris',
         isIdentityVerified: false,
@@ -79,12 +69,12 @@ describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () =
       },
       { firstName: 'Jean', lastName: 'Dupont' },
     );
-    await createMechanic(testApp.dataSource, { isIdentityVerified: false, isActive: false });
-    const later = await createMechanic(testApp.dataSource, {
+    await createMechanic(ctx.testApp.dataSource, { isIdentityVerified: false, isActive: false });
+    const later = await createMechanic(ctx.testApp.dataSource, {
       isIdentityVerified: false,
       identityDocumentUrl: '/uploads/identity/later.jpg',
     });
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       "UPDATE mechanic_profiles SET created_at = created_at + interval '1 minute' WHERE id = $1",
       [later.profileId],
     );
@@ -113,7 +103,7 @@ describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () =
   });
 
   it('ADM-10: approval verifies and activates, rejection withdraws; each writes its audit row; unknown id 404', async () => {
-    const mp2 = await createMechanic(testApp.dataSource, {
+    const mp2 = await createMechanic(ctx.testApp.dataSource, {
       isIdentityVerified: false,
       isActive: false,
       identityDocumentUrl: '/uploads/identity/id.jpg',
@@ -121,7 +111,7 @@ describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () =
     const approved = await verify(admin.token, mp2.profileId, { approved: true });
     expect(approved.status).toBe(200);
     expect(approved.body).toEqual({ mechanic_id: mp2.profileId, is_identity_verified: true });
-    const [row] = await testApp.dataSource.query(
+    const [row] = await ctx.testApp.dataSource.query(
       'SELECT is_identity_verified, is_active FROM mechanic_profiles WHERE id = $1',
       [mp2.profileId],
     );
@@ -156,13 +146,13 @@ describe('Admin: verification of mechanics (identity §2.3-32, 33, §1.6)', () =
   });
 
   it('N15: approving a suspended mechanic does not lift the suspension', async () => {
-    const suspended = await createMechanic(testApp.dataSource, {
+    const suspended = await createMechanic(ctx.testApp.dataSource, {
       isIdentityVerified: false,
       isActive: false,
       suspendedUntil: new Date(clock.now().getTime() + 10 * 86_400_000),
     });
     expect((await verify(admin.token, suspended.profileId, { approved: true })).status).toBe(200);
-    const [row] = await testApp.dataSource.query(
+    const [row] = await ctx.testApp.dataSource.query(
       'SELECT is_identity_verified, is_active FROM mechanic_profiles WHERE id = $1',
       [suspended.profileId],
     );

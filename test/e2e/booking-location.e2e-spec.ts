@@ -1,11 +1,9 @@
-import { startTestApp, type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, createSlot, type ProfileOverrides } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 /** The slot: 2026-03-03 10:00–10:30 in Paris = 09:00–09:30Z; tracking 08:45Z–09:45Z (§0.9). */
 const DATE = '2026-03-03';
@@ -13,32 +11,21 @@ const NOW = '2026-03-03T09:10:00.000Z';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 describe('the mechanic position: PATCH and GET /bookings/{id}/location (§3.12, §3.13 with §12.4)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
   const clock = new FixedClock(new Date(NOW));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-  });
+  const ctx = useTestApp({ clock });
 
   beforeEach(() => clock.set(NOW));
 
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
-
   async function confirmedBooking(columns: Record<string, unknown> = {}, profile: ProfileOverrides = {}) {
-    const buyer = await createUser(testApp.dataSource);
-    const mechanic = await createMechanic(testApp.dataSource, profile);
-    const slotId = await createSlot(testApp.dataSource, mechanic.profileId, {
+    const buyer = await createUser(ctx.testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource, profile);
+    const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: DATE,
       start: '10:00:00',
       end: '10:30:00',
       isBooked: true,
     });
-    const bookingId = await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    const bookingId = await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       status: 'confirmed',
       confirmed_at: '2026-03-02T09:00:00Z',
       availability_id: slotId,
@@ -52,16 +39,19 @@ describe('the mechanic position: PATCH and GET /bookings/{id}/location (§3.12, 
     token: string,
     body: Record<string, unknown> = { lat: 43.60123, lng: 1.44987 },
   ) =>
-    testApp.http
+    ctx.testApp.http
       .patch(`/bookings/${bookingId}/location`)
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
       .send(body);
   const read = (bookingId: string, token: string) =>
-    testApp.http.get(`/bookings/${bookingId}/location`).set('X-Forwarded-For', newIp()).set(bearer(token));
+    ctx.testApp.http
+      .get(`/bookings/${bookingId}/location`)
+      .set('X-Forwarded-For', newIp())
+      .set(bearer(token));
   const stored = async (bookingId: string) =>
     (
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         'SELECT mechanic_lat, mechanic_lng, mechanic_location_updated_at FROM bookings WHERE id = $1',
         [bookingId],
       )
@@ -100,7 +90,7 @@ describe('the mechanic position: PATCH and GET /bookings/{id}/location (§3.12, 
 
     it('a booking that lost its slot has no window', async () => {
       const { mechanic, bookingId, slotId } = await confirmedBooking();
-      await testApp.dataSource.query('DELETE FROM availabilities WHERE id = $1', [slotId]);
+      await ctx.testApp.dataSource.query('DELETE FROM availabilities WHERE id = $1', [slotId]);
       clock.set('2026-03-05T12:00:00Z');
       expect((await patch(bookingId, mechanic.token)).status).toBe(200);
     });
@@ -121,7 +111,7 @@ describe('the mechanic position: PATCH and GET /bookings/{id}/location (§3.12, 
 
     it('404 for an unknown booking; 403 "Not authorized" for another mechanic', async () => {
       const { bookingId } = await confirmedBooking();
-      const other = await createMechanic(testApp.dataSource);
+      const other = await createMechanic(ctx.testApp.dataSource);
       expectDomainError(await patch(UNKNOWN, other.token), 404, 'Booking not found', 'booking_not_found');
       expectDomainError(await patch(bookingId, other.token), 403, 'Not authorized', 'access_denied');
     });
@@ -160,7 +150,7 @@ describe('the mechanic position: PATCH and GET /bookings/{id}/location (§3.12, 
         mechanic_lng: -1.449876,
         mechanic_location_updated_at: NOW,
       });
-      const admin = await createUser(testApp.dataSource, { role: 'admin' });
+      const admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
       for (const token of [buyer.token, forgeToken({ sub: admin.id })]) {
         const response = await read(bookingId, token);
         expect({ status: response.status, body: response.body }).toEqual({
@@ -194,7 +184,7 @@ describe('the mechanic position: PATCH and GET /bookings/{id}/location (§3.12, 
 
     it('404 for an unknown booking; 403 "Not authorized" for the mechanic and another buyer', async () => {
       const { mechanic, bookingId } = await confirmedBooking({ mechanic_lat: 43.6, mechanic_lng: 1.44 });
-      const otherBuyer = await createUser(testApp.dataSource);
+      const otherBuyer = await createUser(ctx.testApp.dataSource);
       expectDomainError(await read(UNKNOWN, mechanic.token), 404, 'Booking not found', 'booking_not_found');
       for (const token of [mechanic.token, forgeToken({ sub: otherBuyer.id })]) {
         expectDomainError(await read(bookingId, token), 403, 'Not authorized', 'access_denied');

@@ -1,11 +1,9 @@
-import { startTestApp, type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { addDays, createMechanic, createSlot, type MechanicFixture } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 /** 10:00 in Paris (UTC+1 in March). */
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -44,27 +42,16 @@ const ENRICHED = ['refuse_reason', 'proposed_time', 'has_review'];
 const SLOT = ['slot_date', 'slot_start_time', 'slot_end_time'];
 
 describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3.11, §3.0.1)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
   const clock = new FixedClock(new Date(NOW));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-  });
+  const ctx = useTestApp({ clock });
 
   beforeEach(() => clock.set(NOW));
 
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
-
   const get = (path: string, token: string) =>
-    testApp.http.get(path).set('X-Forwarded-For', newIp()).set(bearer(token));
+    ctx.testApp.http.get(path).set('X-Forwarded-For', newIp()).set(bearer(token));
 
   async function party(overrides: Parameters<typeof createUser>[1] = {}): Promise<Party> {
-    const user = await createUser(testApp.dataSource, overrides);
+    const user = await createUser(ctx.testApp.dataSource, overrides);
     return { ...user, token: forgeToken({ sub: user.id }) };
   }
 
@@ -74,13 +61,13 @@ describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3
     slot = { start: '10:00:00', end: '11:00:00' },
   ) {
     const buyer = await party({ phone: '+33600000001' });
-    const mechanic = await createMechanic(testApp.dataSource, {}, { phone: '+33600000002' });
-    const slotId = await createSlot(testApp.dataSource, mechanic.profileId, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {}, { phone: '+33600000002' });
+    const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: TOMORROW,
       ...slot,
       isBooked: true,
     });
-    const bookingId = await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    const bookingId = await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       availability_id: slotId,
       vehicle_plate: 'AB-123-CD',
       created_at: NOW,
@@ -116,18 +103,18 @@ describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3
       });
 
       const asAdmin = await get('/bookings/me', admin.token);
-      const [{ count }] = await testApp.dataSource.query('SELECT count(*)::int AS count FROM bookings');
+      const [{ count }] = await ctx.testApp.dataSource.query('SELECT count(*)::int AS count FROM bookings');
       expect(asAdmin.headers['x-total-count']).toBe(String(count));
       expect(asAdmin.body.map((b: { id: string }) => b.id)).toContain(bookingId);
     });
 
     it('newest first, paginated with limit and offset; the total counts every match', async () => {
       const buyer = await party();
-      const mechanic = await createMechanic(testApp.dataSource);
+      const mechanic = await createMechanic(ctx.testApp.dataSource);
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         ids.push(
-          await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+          await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
             created_at: new Date(Date.parse(NOW) + i * 60_000),
           }),
         );
@@ -148,7 +135,7 @@ describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3
     );
 
     it('403 without a token, as the original HTTPBearer answered', async () => {
-      const response = await testApp.http.get('/bookings/me').set('X-Forwarded-For', newIp());
+      const response = await ctx.testApp.http.get('/bookings/me').set('X-Forwarded-For', newIp());
       expect({ status: response.status, code: response.body.code }).toEqual({
         status: 403,
         code: 'not_authenticated',
@@ -217,7 +204,7 @@ describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3
 
     it('no slot keys once the booking lost its availability', async () => {
       const { buyer, slotId, bookingId } = await bookingFixture();
-      await testApp.dataSource.query('DELETE FROM availabilities WHERE id = $1', [slotId]);
+      await ctx.testApp.dataSource.query('DELETE FROM availabilities WHERE id = $1', [slotId]);
       const { body } = await get(`/bookings/${bookingId}`, buyer.token);
       expect(body.availability_id).toBeNull();
       for (const key of SLOT) expect(body).not.toHaveProperty(key);
@@ -274,7 +261,9 @@ describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3
         'contact_phone',
       );
       const noPhone = await bookingFixture(confirmed);
-      await testApp.dataSource.query('UPDATE users SET phone = NULL WHERE id = $1', [noPhone.mechanic.id]);
+      await ctx.testApp.dataSource.query('UPDATE users SET phone = NULL WHERE id = $1', [
+        noPhone.mechanic.id,
+      ]);
       const body = (await get(`/bookings/${noPhone.bookingId}`, noPhone.buyer.token)).body;
       expect(body).toHaveProperty('contact_phone', null);
     });
@@ -286,7 +275,7 @@ describe('GET /bookings/me and GET /bookings/{id} (bookings-payments §3.10, §3
 
     beforeAll(async () => {
       fixture = await bookingFixture();
-      otherMechanic = await createMechanic(testApp.dataSource);
+      otherMechanic = await createMechanic(ctx.testApp.dataSource);
     });
 
     it('404 "Booking not found" for an unknown id, whoever asks', async () => {

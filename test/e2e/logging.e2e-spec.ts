@@ -1,45 +1,29 @@
-import { startTestApp, type TestApp } from '../support/app';
-import { productionTestConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { PRODUCTION_ENV } from '../support/config';
 import { ContractProbeModule } from '../support/fixtures/contract-probe.module';
+import { useTestApp } from '../support/test-app-context';
 
 const EMAIL = 'jeanne.martin@example.fr';
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEifQ.dGhpcy1pcy1hLXNpZ25hdHVyZQ';
 const FORBIDDEN = [EMAIL, 'hunter2', JWT, '+33 6 12 34 56 78', '0611223344', 'reset-secret-value'];
 
 describe('logs (M-011)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({
-      config: productionTestConfig(),
-      databaseUrl: db.url,
-      imports: [ContractProbeModule],
-    });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
+  const ctx = useTestApp({ env: PRODUCTION_ENV, imports: [ContractProbeModule] });
 
   it('M-011: a full request cycle leaves no e-mail, phone, password, token or Authorization header in any log line', async () => {
-    await testApp.http
+    await ctx.testApp.http
       .post(`/__probe/careless-log?token=reset-secret-value&phone=0611223344`)
       .set('Authorization', `Bearer ${JWT}`)
       .set('X-Request-ID', 'm011-cycle')
       .send({ email: EMAIL, count: 1, password: 'hunter2' })
       .expect(201);
-    await testApp.http
+    await ctx.testApp.http
       .post('/__probe/echo')
       .set('Authorization', `Bearer ${JWT}`)
       .send({ email: EMAIL, count: 9 })
       .expect(422);
-    await testApp.http.get('/__probe/boom').set('Authorization', `Bearer ${JWT}`).expect(500);
+    await ctx.testApp.http.get('/__probe/boom').set('Authorization', `Bearer ${JWT}`).expect(500);
 
-    const text = testApp.logs.text;
+    const text = ctx.testApp.logs.text;
     expect(text).toContain('m011-cycle');
     expect(text).toContain('j***@example.fr');
     expect(text).toContain('unhandled_exception');
@@ -49,8 +33,8 @@ describe('logs (M-011)', () => {
   });
 
   it('writes JSON lines with level, ISO time and the request id outside development', async () => {
-    await testApp.http.get('/__probe/items?limit=2').set('X-Request-ID', 'json-lines-1').expect(200);
-    const record = testApp.logs
+    await ctx.testApp.http.get('/__probe/items?limit=2').set('X-Request-ID', 'json-lines-1').expect(200);
+    const record = ctx.testApp.logs
       .records()
       .find((r) => (r.req as { id?: string } | undefined)?.id === 'json-lines-1');
     expect(record).toMatchObject({

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, createSlot } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 /** 10:00 in Paris (UTC+1 in March): today is 2026-03-02 on the slots' clock. */
 const NOW = '2026-03-02T09:00:00Z';
@@ -14,43 +12,35 @@ const OVERLAP = 'This slot overlaps with an existing availability';
 
 describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   const clock = new FixedClock(new Date(NOW));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-  });
+  const ctx = useTestApp({ clock });
 
   beforeEach(() => clock.set(NOW));
 
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
-
   const create = (token: string, body: Record<string, unknown>) =>
-    testApp.http
+    ctx.testApp.http
       .post('/mechanics/availabilities')
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
       .send(body);
   const remove = (token: string, id: string) =>
-    testApp.http.delete(`/mechanics/availabilities/${id}`).set('X-Forwarded-For', newIp()).set(bearer(token));
+    ctx.testApp.http
+      .delete(`/mechanics/availabilities/${id}`)
+      .set('X-Forwarded-For', newIp())
+      .set(bearer(token));
   const list = (token: string, query: Record<string, string>) =>
-    testApp.http
+    ctx.testApp.http
       .get('/mechanics/availabilities')
       .set('X-Forwarded-For', newIp())
       .set(bearer(token))
       .query(query);
   const slotsOf = (profileId: string) =>
-    testApp.dataSource.query(
+    ctx.testApp.dataSource.query(
       'SELECT date::text, start_time, end_time FROM availabilities WHERE mechanic_id = $1',
       [profileId],
     );
 
   it('MECH-12: creates a slot (201) and stores it', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const response = await create(mechanic.token, {
       date: '2026-03-05',
       start_time: '14:00:00',
@@ -72,7 +62,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('MECH-13: an unverified mechanic cannot publish slots (403, no row)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, { isIdentityVerified: false });
+    const mechanic = await createMechanic(ctx.testApp.dataSource, { isIdentityVerified: false });
     expectDomainError(
       await create(mechanic.token, { date: '2026-03-05', start_time: '14:00:00', end_time: '15:00:00' }),
       403,
@@ -83,13 +73,13 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('MECH-14: a slot overlapping an existing one (booked or not) is a 409; back-to-back slots are fine', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    await createSlot(testApp.dataSource, mechanic.profileId, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: '2026-03-03',
       start: '10:00',
       end: '11:00',
     });
-    await createSlot(testApp.dataSource, mechanic.profileId, {
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: '2026-03-03',
       start: '14:00',
       end: '15:00',
@@ -117,7 +107,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('MECH-15: end before start, malformed values and past dates are 422s naming the field', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const reversed = await create(mechanic.token, {
       date: '2026-03-05',
       start_time: '15:00:00',
@@ -151,7 +141,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('N23: "today" is the date in APP_TIMEZONE, not in UTC', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     // 23:30 UTC on March 2nd is 00:30 on March 3rd in Paris: March 2nd is now in the past.
     clock.set('2026-03-02T23:30:00Z');
     const yesterday = await create(mechanic.token, {
@@ -168,7 +158,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
     expect(today.status).toBe(201);
 
     // A slot of today that ended at 00:15 Paris time is no longer listed, though it is only 23:30 in UTC.
-    await createSlot(testApp.dataSource, mechanic.profileId, {
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: '2026-03-03',
       start: '00:00',
       end: '00:15',
@@ -182,8 +172,8 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('caps a mechanic at 100 unbooked slots (booked ones do not count)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    await testApp.dataSource.query(
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    await ctx.testApp.dataSource.query(
       `INSERT INTO availabilities (mechanic_id, date, start_time, end_time)
        SELECT $1, DATE '2026-04-01' + n, '10:00', '11:00' FROM generate_series(0, 99) AS n`,
       [mechanic.profileId],
@@ -194,7 +184,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
       'Maximum 100 unbooked availability slots allowed',
       'slot_limit_reached',
     );
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       "UPDATE availabilities SET is_booked = true WHERE mechanic_id = $1 AND date = '2026-04-01'",
       [mechanic.profileId],
     );
@@ -204,7 +194,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('N10 [RACE]: 20 concurrent overlapping creations give exactly one 201 and nineteen 409 (20 rounds)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     for (let round = 0; round < 20; round++) {
       const date = `2026-05-${String(round + 1).padStart(2, '0')}`;
       const responses = await Promise.all(
@@ -221,7 +211,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
       expect({ round, statuses }).toEqual({ round, statuses: [201, ...Array<number>(19).fill(409)] });
       expect(responses.filter((r) => r.status === 409).every((r) => r.body.detail === OVERLAP)).toBe(true);
     }
-    const [{ n }] = await testApp.dataSource.query(
+    const [{ n }] = await ctx.testApp.dataSource.query(
       'SELECT count(*)::int AS n FROM availabilities WHERE mechanic_id = $1',
       [mechanic.profileId],
     );
@@ -229,14 +219,14 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('N10: the database itself refuses an overlapping slot, whatever code writes it', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    await createSlot(testApp.dataSource, mechanic.profileId, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: '2026-03-03',
       start: '10:00',
       end: '11:00',
     });
     await expect(
-      createSlot(testApp.dataSource, mechanic.profileId, {
+      createSlot(ctx.testApp.dataSource, mechanic.profileId, {
         date: '2026-03-03',
         start: '10:59',
         end: '12:00',
@@ -245,16 +235,16 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('MECH-16: deletes a free slot (204, row gone)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const slot = await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const slot = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
     const response = await remove(mechanic.token, slot);
     expect(response.status).toBe(204);
     expect(await slotsOf(mechanic.profileId)).toEqual([]);
   });
 
   it('MECH-17: deleting a booked slot is a 409 and keeps it', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const slot = await createSlot(testApp.dataSource, mechanic.profileId, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const slot = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: '2026-03-03',
       isBooked: true,
     });
@@ -263,9 +253,9 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it("MECH-18: an unknown slot, or another mechanic's, is a 404", async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const other = await createMechanic(testApp.dataSource);
-    const slot = await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const other = await createMechanic(ctx.testApp.dataSource);
+    const slot = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
     expectDomainError(
       await remove(mechanic.token, randomUUID()),
       404,
@@ -282,11 +272,15 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
   });
 
   it('MECH-19: lists free future slots in a range for any signed-in user; 400 past 90 days', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const buyer = forgeToken({ sub: (await createUser(testApp.dataSource)).id });
-    const slot = await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
-    await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-04', isBooked: true });
-    await createSlot(testApp.dataSource, mechanic.profileId, { date: TODAY, start: '08:00', end: '09:30' });
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const buyer = forgeToken({ sub: (await createUser(ctx.testApp.dataSource)).id });
+    const slot = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-04', isBooked: true });
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
+      date: TODAY,
+      start: '08:00',
+      end: '09:30',
+    });
 
     const week = await list(buyer, {
       mechanic_id: mechanic.profileId,
@@ -316,7 +310,7 @@ describe('Mechanics: availabilities (identity §2.2-24…26)', () => {
     expect(
       (await list(buyer, { mechanic_id: 'nope', date_from: '2026-03-01', date_to: '2026-03-02' })).status,
     ).toBe(422);
-    const anonymous = await testApp.http
+    const anonymous = await ctx.testApp.http
       .get('/mechanics/availabilities')
       .set('X-Forwarded-For', newIp())
       .query({ mechanic_id: mechanic.profileId, date_from: '2026-03-02', date_to: '2026-03-10' });

@@ -1,9 +1,7 @@
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
 const PNG = Buffer.concat([
@@ -14,26 +12,15 @@ const PDF = Buffer.from('%PDF-1.7\n%...');
 const jpeg = { filename: 'doc.jpg', contentType: 'image/jpeg' };
 
 describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€ฆ22, ยง2.5, ยง7.6)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
+  const ctx = useTestApp();
 
   const post = (path: string, token: string) =>
-    testApp.http.post(path).set('X-Forwarded-For', newIp()).set(bearer(token));
+    ctx.testApp.http.post(path).set('X-Forwarded-For', newIp()).set(bearer(token));
   const download = (url: string, token: string) =>
-    testApp.http.get(url).set('X-Forwarded-For', newIp()).set(bearer(token)).buffer(true);
+    ctx.testApp.http.get(url).set('X-Forwarded-For', newIp()).set(bearer(token)).buffer(true);
   const documentsOf = async (profileId: string) =>
     (
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         `SELECT identity_document_url, selfie_with_id_url, cv_url, has_cv, is_identity_verified, photo_url
            FROM mechanic_profiles WHERE id = $1`,
         [profileId],
@@ -41,7 +28,7 @@ describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€
     )[0];
 
   it('MECH-20: uploads identity papers (and a CV), withdrawing an earlier approval', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const response = await post('/mechanics/me/identity', mechanic.token)
       .attach('identity_document', JPEG, jpeg)
       .attach('selfie_with_id', JPEG, jpeg)
@@ -62,7 +49,10 @@ describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€
   });
 
   it('MECH-21: an invalid file is a 400 and the request changes nothing (atomic)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, { isIdentityVerified: false, isActive: false });
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {
+      isIdentityVerified: false,
+      isActive: false,
+    });
     const before = await documentsOf(mechanic.profileId);
     // (a) declared PDF, not a PDF
     expectDomainError(
@@ -117,7 +107,7 @@ describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€
   });
 
   it('sets the public photo (pictures only) and the CV', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const photo = await post('/mechanics/me/photo', mechanic.token).attach('photo', PNG, {
       filename: 'me.png',
       contentType: 'image/png',
@@ -144,13 +134,16 @@ describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€
       cv_url: cv.body.cv_url,
       has_cv: true,
     });
-    const me = await testApp.http.get('/auth/me').set('X-Forwarded-For', newIp()).set(bearer(mechanic.token));
+    const me = await ctx.testApp.http
+      .get('/auth/me')
+      .set('X-Forwarded-For', newIp())
+      .set(bearer(mechanic.token));
     expect(me.body.mechanic_profile).toMatchObject({ photo_url: photo.body.photo_url, has_cv: true });
     expect(JSON.stringify(me.body)).not.toContain('/uploads/cv/');
   });
 
   it('stores a diploma document, shown to its owner only', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const response = await post('/mechanics/me/diplomas', mechanic.token)
       .field('name', 'CAP')
       .attach('document', PDF, { filename: 'cap.pdf', contentType: 'application/pdf' });
@@ -163,15 +156,15 @@ describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€
   });
 
   it('N28: identity papers and CVs are served to their owner and to admins only', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     await post('/mechanics/me/identity', mechanic.token)
       .attach('identity_document', JPEG, jpeg)
       .attach('selfie_with_id', JPEG, jpeg)
       .attach('cv', PDF, { filename: 'cv.pdf', contentType: 'application/pdf' });
     const { identity_document_url: papers, cv_url: cv } = await documentsOf(mechanic.profileId);
-    const admin = forgeToken({ sub: (await createUser(testApp.dataSource, { role: 'admin' })).id });
-    const buyer = forgeToken({ sub: (await createUser(testApp.dataSource)).id });
-    const otherMechanic = await createMechanic(testApp.dataSource);
+    const admin = forgeToken({ sub: (await createUser(ctx.testApp.dataSource, { role: 'admin' })).id });
+    const buyer = forgeToken({ sub: (await createUser(ctx.testApp.dataSource)).id });
+    const otherMechanic = await createMechanic(ctx.testApp.dataSource);
 
     for (const [url, bytes] of [
       [papers, JPEG],
@@ -186,6 +179,6 @@ describe('Mechanics: documents, photo, CV and private files (identity ยง2.2-19โ€
         expectDomainError(await download(url, token), 404, 'File not found', 'not_found');
       }
     }
-    expect((await testApp.http.get(papers)).status).toBe(403);
+    expect((await ctx.testApp.http.get(papers)).status).toBe(403);
   });
 });

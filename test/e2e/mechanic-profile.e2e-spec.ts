@@ -1,37 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, createSlot } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const FREE_ZONE = 'free_zone_km must be less than or equal to max_radius_km';
 type Method = 'get' | 'put' | 'post' | 'delete';
 
 describe('Mechanics: registration, guards and the own profile (identity §2.0.1, §2.2-18, 22, 23)', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
+  const ctx = useTestApp({ clock });
 
   function call(method: Method, path: string, token?: string) {
-    const request = testApp.http[method](path).set('X-Forwarded-For', newIp());
+    const request = ctx.testApp.http[method](path).set('X-Forwarded-For', newIp());
     return token ? request.set(bearer(token)) : request;
   }
 
   const profileRow = async (id: string) =>
-    (await testApp.dataSource.query('SELECT * FROM mechanic_profiles WHERE id = $1', [id]))[0];
+    (await ctx.testApp.dataSource.query('SELECT * FROM mechanic_profiles WHERE id = $1', [id]))[0];
 
   it('AUTH-02: registering a mechanic creates an empty, inactive profile without Null Island coordinates', async () => {
     const email = `mech-${randomUUID().slice(0, 8)}@emecano-test.fr`;
@@ -43,7 +30,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
     });
     expect(registered.status).toBe(201);
     // Registration answers no tokens (D1): verify the address as the e-mail would, then log in.
-    await testApp.dataSource.query('UPDATE users SET is_verified = true WHERE email = $1', [email]);
+    await ctx.testApp.dataSource.query('UPDATE users SET is_verified = true WHERE email = $1', [email]);
     const login = await call('post', '/auth/login').send({ email, password: 'SecurePass123' });
     const me = await call('get', '/auth/me', login.body.access_token);
 
@@ -75,8 +62,8 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('AUTH-07: /auth/me shows the profile to a mechanic and null to a buyer', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const buyer = await createUser(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const buyer = await createUser(ctx.testApp.dataSource);
 
     const asMechanic = await call('get', '/auth/me', mechanic.token);
     expect(asMechanic.body).toMatchObject({
@@ -88,7 +75,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('AUTH-25(b): a buyer calling PUT /mechanics/me gets 403 "Only mechanics…"', async () => {
-    const buyer = await createUser(testApp.dataSource);
+    const buyer = await createUser(ctx.testApp.dataSource);
     expectDomainError(
       await call('put', '/mechanics/me', forgeToken({ sub: buyer.id })).send({ city: 'nantes' }),
       403,
@@ -99,7 +86,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
 
   describe('AUTH-26: the mechanic account-state guard', () => {
     it('(a) a mechanic user without a profile: 404', async () => {
-      const user = await createUser(testApp.dataSource, { role: 'mechanic' });
+      const user = await createUser(ctx.testApp.dataSource, { role: 'mechanic' });
       expectDomainError(
         await call('put', '/mechanics/me', forgeToken({ sub: user.id })).send({ city: 'nantes' }),
         404,
@@ -109,7 +96,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
     });
 
     it('(b) a deactivated profile (approved earlier, so not onboarding): 403 "deactivated"', async () => {
-      const mechanic = await createMechanic(testApp.dataSource, { isActive: false });
+      const mechanic = await createMechanic(ctx.testApp.dataSource, { isActive: false });
       expectDomainError(
         await call('put', '/mechanics/me', mechanic.token).send({ city: 'nantes' }),
         403,
@@ -120,7 +107,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
 
     it('(c) a running suspension: 403 "suspended", without the date', async () => {
       const until = new Date(clock.now().getTime() + 30 * 86_400_000);
-      const mechanic = await createMechanic(testApp.dataSource, { suspendedUntil: until });
+      const mechanic = await createMechanic(ctx.testApp.dataSource, { suspendedUntil: until });
       const response = await call('put', '/mechanics/me', mechanic.token).send({ city: 'nantes' });
       expectDomainError(
         response,
@@ -132,7 +119,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
     });
 
     it('(d) a suspension that is over: 200 and the city is updated', async () => {
-      const mechanic = await createMechanic(testApp.dataSource, {
+      const mechanic = await createMechanic(ctx.testApp.dataSource, {
         suspendedUntil: new Date(clock.now().getTime() - 86_400_000),
       });
       const response = await call('put', '/mechanics/me', mechanic.token).send({ city: 'nantes' });
@@ -142,7 +129,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('N1: a new mechanic (inactive, never approved) completes the profile, but may not publish slots yet', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {
       isActive: false,
       isIdentityVerified: false,
       city: '',
@@ -175,7 +162,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('MECH-10: PUT /mechanics/me updates the profile and answers the stored MechanicDetail', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const response = await call('put', '/mechanics/me', mechanic.token).send({
       city: 'montpellier',
       city_lat: 43.6108,
@@ -212,7 +199,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('MECH-11: PUT /mechanics/me replaces the accepted vehicle types', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     const response = await call('put', '/mechanics/me', mechanic.token).send({
       accepted_vehicle_types: ['car', 'motorcycle', 'utility'],
     });
@@ -221,7 +208,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('N7: explicit null on a non-nullable field is a 422 (never a 500); null clears the nullable ones', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
     for (const field of [
       'city',
       'max_radius_km',
@@ -247,7 +234,7 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('refuses a free zone wider than the radius, in the request (422 list) or once merged (422)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, { maxRadiusKm: 20, freeZoneKm: 10 });
+    const mechanic = await createMechanic(ctx.testApp.dataSource, { maxRadiusKm: 20, freeZoneKm: 10 });
     const both = await call('put', '/mechanics/me', mechanic.token).send({
       max_radius_km: 20,
       free_zone_km: 30,
@@ -279,8 +266,8 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('adds diplomas (no document required) and deletes only its own (404 otherwise, 422 for a non-UUID)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const other = await createMechanic(testApp.dataSource);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const other = await createMechanic(ctx.testApp.dataSource);
     const created = await call('post', '/mechanics/me/diplomas', mechanic.token)
       .field('name', 'BTS Maintenance des véhicules')
       .field('year', '2015');
@@ -318,8 +305,8 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
   });
 
   it('AUTH-24: the GDPR export of a mechanic has mechanic_profile, availability and diplomas', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    const slot = await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const slot = await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
     await call('post', '/mechanics/me/diplomas', mechanic.token)
       .field('name', '=cmd|calc')
       .field('year', '2010');
@@ -342,24 +329,24 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
       { id: slot, date: '2026-03-03', start_time: '10:00:00', end_time: '11:00:00', is_booked: false },
     ]);
     expect(response.body.diplomas).toEqual([{ id: expect.any(String), name: "'=cmd|calc", year: 2010 }]);
-    const buyer = await createUser(testApp.dataSource);
+    const buyer = await createUser(ctx.testApp.dataSource);
     const buyerExport = await call('get', '/auth/me/export', forgeToken({ sub: buyer.id }));
     expect(buyerExport.body).not.toHaveProperty('mechanic_profile');
   });
 
   it('AUTH-22 (mechanic part): deleting the account deactivates the profile, drops documents, diplomas and free slots', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {
       identityDocumentUrl: '/uploads/identity/a.jpg',
       selfieWithIdUrl: '/uploads/identity/b.jpg',
       cvUrl: '/uploads/cv/c.pdf',
     });
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       "UPDATE mechanic_profiles SET photo_url = '/uploads/avatars/d.png' WHERE id = $1",
       [mechanic.profileId],
     );
     await call('post', '/mechanics/me/diplomas', mechanic.token).field('name', 'CAP');
-    await createSlot(testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
-    const booked = await createSlot(testApp.dataSource, mechanic.profileId, {
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: '2026-03-03' });
+    const booked = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: '2026-03-04',
       isBooked: true,
     });
@@ -374,11 +361,11 @@ describe('Mechanics: registration, guards and the own profile (identity §2.0.1,
       has_cv: false,
       photo_url: null,
     });
-    const diplomas = await testApp.dataSource.query('SELECT id FROM diplomas WHERE mechanic_id = $1', [
+    const diplomas = await ctx.testApp.dataSource.query('SELECT id FROM diplomas WHERE mechanic_id = $1', [
       mechanic.profileId,
     ]);
     expect(diplomas).toEqual([]);
-    const slots = await testApp.dataSource.query('SELECT id FROM availabilities WHERE mechanic_id = $1', [
+    const slots = await ctx.testApp.dataSource.query('SELECT id FROM availabilities WHERE mechanic_id = $1', [
       mechanic.profileId,
     ]);
     expect(slots).toEqual([{ id: booked }]);

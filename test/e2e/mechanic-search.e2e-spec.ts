@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, createSlot, type ProfileOverrides } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const NOW = '2026-03-02T09:00:00Z';
 const TODAY = '2026-03-02';
@@ -12,35 +10,20 @@ const TOMORROW = '2026-03-03';
 const NEAR_TOULOUSE = { lat: 43.61, lng: 1.45, radius_km: 50, vehicle_type: 'car' };
 
 describe('Mechanics: public search and profile (identity §2.2-16, 27)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({
-      config: testConfig(),
-      databaseUrl: db.url,
-      clock: new FixedClock(new Date(NOW)),
-    });
-  });
+  const ctx = useTestApp({ clock: new FixedClock(new Date(NOW)) });
 
   beforeEach(async () => {
-    await testApp.dataSource.query('DELETE FROM mechanic_profiles');
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
+    await ctx.testApp.dataSource.query('DELETE FROM mechanic_profiles');
   });
 
   const search = (query: Record<string, string | number>) =>
-    testApp.http.get('/mechanics').set('X-Forwarded-For', newIp()).query(query);
-  const detail = (id: string) => testApp.http.get(`/mechanics/${id}`).set('X-Forwarded-For', newIp());
+    ctx.testApp.http.get('/mechanics').set('X-Forwarded-For', newIp()).query(query);
+  const detail = (id: string) => ctx.testApp.http.get(`/mechanics/${id}`).set('X-Forwarded-For', newIp());
 
   /** `MP` with its slot `AV` (tomorrow 10:00–11:00). */
   async function mpWithSlot(overrides: ProfileOverrides = {}) {
-    const mp = await createMechanic(testApp.dataSource, overrides);
-    const av = await createSlot(testApp.dataSource, mp.profileId, { date: TOMORROW });
+    const mp = await createMechanic(ctx.testApp.dataSource, overrides);
+    const av = await createSlot(ctx.testApp.dataSource, mp.profileId, { date: TOMORROW });
     return { mp, av };
   }
 
@@ -92,7 +75,7 @@ describe('Mechanics: public search and profile (identity §2.2-16, 27)', () => {
     const { mp } = await mpWithSlot();
     const from = { ...NEAR_TOULOUSE, lat: 43.65, lng: 1.5 };
     expect((await search(from)).body).toHaveLength(1);
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       'UPDATE mechanic_profiles SET max_radius_km = 1, free_zone_km = 0 WHERE id = $1',
       [mp.profileId],
     );
@@ -100,13 +83,13 @@ describe('Mechanics: public search and profile (identity §2.2-16, 27)', () => {
   });
 
   it('MECH-06: mechanics with no future free slot are hidden (booked, past, or over today)', async () => {
-    const mp = await createMechanic(testApp.dataSource);
-    await createSlot(testApp.dataSource, mp.profileId, { date: TOMORROW, isBooked: true });
-    await createSlot(testApp.dataSource, mp.profileId, { date: '2026-03-01' });
+    const mp = await createMechanic(ctx.testApp.dataSource);
+    await createSlot(ctx.testApp.dataSource, mp.profileId, { date: TOMORROW, isBooked: true });
+    await createSlot(ctx.testApp.dataSource, mp.profileId, { date: '2026-03-01' });
     // 10:00 in Paris now: a slot that ended at 09:30 local time is over.
-    await createSlot(testApp.dataSource, mp.profileId, { date: TODAY, start: '08:00', end: '09:30' });
+    await createSlot(ctx.testApp.dataSource, mp.profileId, { date: TODAY, start: '08:00', end: '09:30' });
     expect((await search(NEAR_TOULOUSE)).body).toEqual([]);
-    await createSlot(testApp.dataSource, mp.profileId, { date: TODAY, start: '09:30', end: '10:30' });
+    await createSlot(ctx.testApp.dataSource, mp.profileId, { date: TODAY, start: '09:30', end: '10:30' });
     expect((await search(NEAR_TOULOUSE)).body).toEqual([
       expect.objectContaining({ id: mp.profileId, next_available_date: TODAY }),
     ]);
@@ -155,9 +138,9 @@ describe('Mechanics: public search and profile (identity §2.2-16, 27)', () => {
       cvUrl: '/uploads/cv/secret.pdf',
       identityDocumentUrl: '/uploads/identity/x.jpg',
     });
-    await createSlot(testApp.dataSource, mp.profileId, { date: '2026-03-01' });
-    await createSlot(testApp.dataSource, mp.profileId, { date: '2026-03-12' });
-    await testApp.dataSource.query(
+    await createSlot(ctx.testApp.dataSource, mp.profileId, { date: '2026-03-01' });
+    await createSlot(ctx.testApp.dataSource, mp.profileId, { date: '2026-03-12' });
+    await ctx.testApp.dataSource.query(
       "INSERT INTO diplomas (mechanic_id, name, year, document_url) VALUES ($1, 'CAP', 2010, '/uploads/diplomas/d.pdf')",
       [mp.profileId],
     );

@@ -1,50 +1,33 @@
-import { startTestApp, type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
 import { createMechanic, type MechanicFixture } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const NOW = '2026-03-15T10:00:00.000Z';
 const LAST_MONTH = '2026-02-20T10:00:00.000Z';
 const THIS_MONTH = '2026-03-01T00:00:00.000Z';
 
 describe('GET /mechanics/me/stats (identity §2.2-17)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({
-      config: testConfig(),
-      databaseUrl: db.url,
-      clock: new FixedClock(new Date(NOW)),
-    });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
+  const ctx = useTestApp({ clock: new FixedClock(new Date(NOW)) });
 
   const stats = (mechanic: MechanicFixture) =>
-    testApp.http.get('/mechanics/me/stats').set(bearer(mechanic.token)).set('X-Forwarded-For', newIp());
+    ctx.testApp.http.get('/mechanics/me/stats').set(bearer(mechanic.token)).set('X-Forwarded-For', newIp());
 
   it('counts completed missions and earnings overall and since the 1st of the month (UTC), and the acceptance rate', async () => {
-    const mechanic = await createMechanic(testApp.dataSource);
-    await testApp.dataSource.query(
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    await ctx.testApp.dataSource.query(
       'UPDATE mechanic_profiles SET rating_avg = 4.5, total_reviews = 2 WHERE id = $1',
       [mechanic.profileId],
     );
-    const buyer = await createUser(testApp.dataSource);
+    const buyer = await createUser(ctx.testApp.dataSource);
     const completed = { status: 'completed' as const, payment_released_at: NOW };
-    await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       ...completed,
       created_at: LAST_MONTH,
     });
-    await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       ...completed,
       created_at: THIS_MONTH,
       total_price: '55.10',
@@ -52,20 +35,22 @@ describe('GET /mechanics/me/stats (identity §2.2-17)', () => {
       commission_amount: '11.02',
       mechanic_payout: '44.08',
     });
-    await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, { status: 'confirmed' });
-    await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, { status: 'pending_acceptance' });
-    await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, { status: 'confirmed' });
+    await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
+      status: 'pending_acceptance',
+    });
+    await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       status: 'cancelled',
       cancelled_by: 'mechanic',
       cancelled_at: NOW,
     });
-    await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       status: 'cancelled',
       cancelled_by: 'buyer',
       cancelled_at: NOW,
     });
-    const other = await createMechanic(testApp.dataSource);
-    await insertBooking(testApp.dataSource, buyer.id, other.profileId, { ...completed });
+    const other = await createMechanic(ctx.testApp.dataSource);
+    await insertBooking(ctx.testApp.dataSource, buyer.id, other.profileId, { ...completed });
 
     const response = await stats(mechanic);
 
@@ -83,7 +68,10 @@ describe('GET /mechanics/me/stats (identity §2.2-17)', () => {
   });
 
   it('answers zeros and a 100.0 acceptance rate for a new mechanic, inactive and unverified (onboarding guard, N1)', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, { isActive: false, isIdentityVerified: false });
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {
+      isActive: false,
+      isIdentityVerified: false,
+    });
 
     const response = await stats(mechanic);
 
@@ -100,8 +88,8 @@ describe('GET /mechanics/me/stats (identity §2.2-17)', () => {
   });
 
   it('refuses a buyer with the mechanic guard’s message', async () => {
-    const buyer = await createUser(testApp.dataSource);
-    const response = await testApp.http
+    const buyer = await createUser(ctx.testApp.dataSource);
+    const response = await ctx.testApp.http
       .get('/mechanics/me/stats')
       .set(bearer(forgeToken({ sub: buyer.id })))
       .set('X-Forwarded-For', newIp());

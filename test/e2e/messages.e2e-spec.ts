@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
-import { startTestApp, type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture, type UserOverrides } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, type MechanicFixture } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const LATE_10 = 'Je serai en retard de 10 minutes';
 const NOT_PARTICIPANT = 'You are not a participant of this booking';
@@ -20,25 +18,14 @@ interface MessageRow {
 }
 
 describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp();
   let buyer: UserFixture;
   let mechanic: MechanicFixture;
   let bookingId: string;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
-
   beforeEach(async () => {
-    buyer = await createUser(testApp.dataSource, { firstName: 'Camille', lastName: 'Durand' });
-    mechanic = await createMechanic(testApp.dataSource, {}, { firstName: 'Marc' });
+    buyer = await createUser(ctx.testApp.dataSource, { firstName: 'Camille', lastName: 'Durand' });
+    mechanic = await createMechanic(ctx.testApp.dataSource, {}, { firstName: 'Marc' });
     bookingId = await booking('confirmed');
   });
 
@@ -46,7 +33,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
     const stamps: Record<string, unknown> = { status, confirmed_at: new Date() };
     if (status === 'cancelled') Object.assign(stamps, { cancelled_at: new Date(), cancelled_by: 'buyer' });
     if (status === 'completed') stamps.payment_released_at = new Date();
-    return insertBooking(testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, stamps);
+    return insertBooking(ctx.testApp.dataSource, parties.buyer.id, parties.mechanic.profileId, stamps);
   }
 
   const authorised = (user: UserFixture) => ({
@@ -54,9 +41,9 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
     'X-Forwarded-For': newIp(),
   });
   const list = (user: UserFixture, query = '', id = bookingId) =>
-    testApp.http.get(`/bookings/${id}/messages${query}`).set(authorised(user));
+    ctx.testApp.http.get(`/bookings/${id}/messages${query}`).set(authorised(user));
   const send = (user: UserFixture, body: Record<string, unknown>, id = bookingId) =>
-    testApp.http.post(`/bookings/${id}/messages`).set(authorised(user)).send(body);
+    ctx.testApp.http.post(`/bookings/${id}/messages`).set(authorised(user)).send(body);
   const template = (user: UserFixture, content = LATE_10, id = bookingId) =>
     send(user, { content, is_template: true }, id);
   const custom = (user: UserFixture, content: string, id = bookingId) =>
@@ -68,7 +55,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
     options: { isTemplate: boolean; content?: string; count?: number; createdAt?: Date; id?: string },
   ): Promise<void> {
     const start = options.createdAt ?? new Date(Date.now() - 3_600_000);
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       `INSERT INTO messages (booking_id, sender_id, is_template, content, created_at)
        SELECT $1, $2, $3, $4, $5::timestamptz + make_interval(secs => n) FROM generate_series(1, $6) AS n`,
       [
@@ -83,7 +70,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
   }
 
   const storedMessages = (id = bookingId): Promise<MessageRow[]> =>
-    testApp.dataSource.query(
+    ctx.testApp.dataSource.query(
       'SELECT id, sender_id, is_template, content FROM messages WHERE booking_id = $1 ORDER BY created_at',
       [id],
     );
@@ -91,13 +78,13 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
   const notificationsOf = (
     user: UserFixture,
   ): Promise<{ type: string; title: string; body: string; data: unknown }[]> =>
-    testApp.dataSource.query('SELECT type, title, body, data FROM notifications WHERE user_id = $1', [
+    ctx.testApp.dataSource.query('SELECT type, title, body, data FROM notifications WHERE user_id = $1', [
       user.id,
     ]);
 
   async function untilABackendWaitsOnALock(): Promise<void> {
     for (;;) {
-      const [{ n }]: { n: number }[] = await testApp.dataSource.query(
+      const [{ n }]: { n: number }[] = await ctx.testApp.dataSource.query(
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
       );
       if (n > 0) return;
@@ -107,12 +94,16 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
 
   describe('GET /messages/templates', () => {
     it('MSG-01: the public catalogue: both sets without a role, one side with ?role=buyer or ?role=mechanic', async () => {
-      const both = await testApp.http.get('/messages/templates').set('X-Forwarded-For', newIp());
-      const buyers = await testApp.http.get('/messages/templates?role=buyer').set('X-Forwarded-For', newIp());
-      const mechanics = await testApp.http
+      const both = await ctx.testApp.http.get('/messages/templates').set('X-Forwarded-For', newIp());
+      const buyers = await ctx.testApp.http
+        .get('/messages/templates?role=buyer')
+        .set('X-Forwarded-For', newIp());
+      const mechanics = await ctx.testApp.http
         .get('/messages/templates?role=mechanic')
         .set('X-Forwarded-For', newIp());
-      const other = await testApp.http.get('/messages/templates?role=admin').set('X-Forwarded-For', newIp());
+      const other = await ctx.testApp.http
+        .get('/messages/templates?role=admin')
+        .set('X-Forwarded-For', newIp());
 
       const categories = ['Retard', 'Localisation', 'Véhicule', 'Autre'];
       expect(buyers.status).toBe(200);
@@ -178,7 +169,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
 
     it('pages with limit and offset (default 50), in any booking status', async () => {
       await seedMessages(buyer, { isTemplate: false, count: 60 });
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         "UPDATE bookings SET status = 'cancelled', cancelled_at = now(), cancelled_by = 'buyer' WHERE id = $1",
         [bookingId],
       );
@@ -306,13 +297,13 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
     });
 
     it('MSG-09 [SEC]: no token → 403; an unknown booking → 404; another buyer → 403, for reads and sends', async () => {
-      const outsider = await createUser(testApp.dataSource);
+      const outsider = await createUser(ctx.testApp.dataSource);
       const unknown = randomUUID();
 
-      const anonymousRead = await testApp.http
+      const anonymousRead = await ctx.testApp.http
         .get(`/bookings/${bookingId}/messages`)
         .set('X-Forwarded-For', newIp());
-      const anonymousSend = await testApp.http
+      const anonymousSend = await ctx.testApp.http
         .post(`/bookings/${bookingId}/messages`)
         .set('X-Forwarded-For', newIp())
         .send({ content: LATE_10 });
@@ -331,13 +322,13 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
       expectDomainError(await list(outsider), 403, NOT_PARTICIPANT, 'not_conversation_participant');
       expectDomainError(await template(outsider), 403, NOT_PARTICIPANT, 'not_conversation_participant');
       // Another booking's mechanic is an outsider too.
-      const otherMechanic = await createMechanic(testApp.dataSource);
+      const otherMechanic = await createMechanic(ctx.testApp.dataSource);
       expectDomainError(await template(otherMechanic), 403, NOT_PARTICIPANT, 'not_conversation_participant');
       expect(await storedMessages()).toEqual([]);
     });
 
     it('rejects malformed input with a 422 before any lookup', async () => {
-      const badId = await testApp.http.get('/bookings/not-a-uuid/messages').set(authorised(buyer));
+      const badId = await ctx.testApp.http.get('/bookings/not-a-uuid/messages').set(authorised(buyer));
       const cases: [Record<string, unknown>, string][] = [
         [{}, 'content'],
         [{ content: '' }, 'content'],
@@ -386,7 +377,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
     });
 
     it('the mechanic participates even when their profile is inactive or suspended (§3.1.1)', async () => {
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         "UPDATE mechanic_profiles SET is_active = false, suspended_until = now() + interval '7 days' WHERE id = $1",
         [mechanic.profileId],
       );
@@ -395,7 +386,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
     });
 
     it('MSG-11 [SEC][AUDIT-H-003]: an admin reads any conversation but cannot post, before any other check', async () => {
-      const admin = await createUser(testApp.dataSource, { role: 'admin' });
+      const admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
       await seedMessages(buyer, { isTemplate: true });
       const cancelled = await booking('cancelled');
 
@@ -418,7 +409,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
         [{ email: 'john.doe@example.com' }, 'john.doe'],
       ];
       for (const [overrides, expected] of cases) {
-        const sender = await createUser(testApp.dataSource, overrides);
+        const sender = await createUser(ctx.testApp.dataSource, overrides);
         const id = await booking('confirmed', { buyer: sender, mechanic });
 
         const sent = await template(sender, LATE_10, id);
@@ -431,7 +422,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
   });
 
   it('[RACE] a send waits for a transition in flight and decides on its outcome (409 once cancelled)', async () => {
-    const transition = testApp.dataSource.createQueryRunner();
+    const transition = ctx.testApp.dataSource.createQueryRunner();
     await transition.connect();
     try {
       await transition.startTransaction();
@@ -507,7 +498,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
 
         const statuses = responses.map((r) => r.status).sort();
         expect({ round, statuses }).toEqual({ round, statuses: [201, ...Array<number>(24).fill(429)] });
-        const [{ n }]: { n: number }[] = await testApp.dataSource.query(
+        const [{ n }]: { n: number }[] = await ctx.testApp.dataSource.query(
           'SELECT count(*)::int AS n FROM messages WHERE booking_id = $1 AND sender_id = $2 AND NOT is_template',
           [id, buyer.id],
         );
@@ -519,13 +510,13 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
       const ip = newIp();
       const statuses: number[] = [];
       for (let i = 0; i < 30; i++) {
-        const response = await testApp.http
+        const response = await ctx.testApp.http
           .post(`/bookings/${bookingId}/messages`)
           .set({ ...bearer(forgeToken({ sub: buyer.id })), 'X-Forwarded-For': ip })
           .send({ content: LATE_10 });
         statuses.push(response.status);
       }
-      const limited = await testApp.http
+      const limited = await ctx.testApp.http
         .post(`/bookings/${bookingId}/messages`)
         .set({ ...bearer(forgeToken({ sub: buyer.id })), 'X-Forwarded-For': ip })
         .send({ content: LATE_10 });
@@ -539,7 +530,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
   describe('GDPR (§3.1.5)', () => {
     it('AUTH-21 (messages part): after the sender deletes their account, their messages read "[Message supprime]" with no sender', async () => {
       // Deletion is refused while a booking is active: this buyer's only booking is completed.
-      const leaving = await createUser(testApp.dataSource);
+      const leaving = await createUser(ctx.testApp.dataSource);
       const completed = await booking('completed', { buyer: leaving, mechanic });
       await seedMessages(leaving, {
         isTemplate: false,
@@ -554,7 +545,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
         createdAt: new Date('2026-03-02T10:05:00Z'),
       });
 
-      const deletion = await testApp.http.delete('/auth/me').set(authorised(leaving));
+      const deletion = await ctx.testApp.http.delete('/auth/me').set(authorised(leaving));
 
       expect(deletion.status).toBe(200);
       const stored = await storedMessages(completed);
@@ -580,7 +571,7 @@ describe('messages: booking conversations (messaging-reports §2.1, §3.1)', () 
       });
       await seedMessages(mechanic, { isTemplate: true, content: 'Je suis arrivé' });
 
-      const response = await testApp.http.get('/auth/me/export').set(authorised(buyer));
+      const response = await ctx.testApp.http.get('/auth/me/export').set(authorised(buyer));
 
       expect(response.status).toBe(200);
       expect(response.body.messages).toEqual([

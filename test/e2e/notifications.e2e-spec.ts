@@ -1,38 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { NOTIFICATIONS, type Notification } from '../../src/notifications/domain/notification-catalogue';
 import { NotificationService } from '../../src/notifications/domain/notification.service';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
+import { useTestApp } from '../support/test-app-context';
 
 describe('notifications inbox (messaging §2.2)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp();
   let buyer: UserFixture;
   let otherBuyer: UserFixture;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
-
   beforeEach(async () => {
-    buyer = await createUser(testApp.dataSource);
-    otherBuyer = await createUser(testApp.dataSource);
+    buyer = await createUser(ctx.testApp.dataSource);
+    otherBuyer = await createUser(ctx.testApp.dataSource);
   });
 
   async function notify(user: UserFixture, notification: Notification): Promise<string> {
-    await testApp.dataSource.transaction((manager) =>
-      testApp.app.get(NotificationService).notify(manager, user.id, notification),
+    await ctx.testApp.dataSource.transaction((manager) =>
+      ctx.testApp.app.get(NotificationService).notify(manager, user.id, notification),
     );
-    const [row]: { id: string }[] = await testApp.dataSource.query(
+    const [row]: { id: string }[] = await ctx.testApp.dataSource.query(
       'SELECT id FROM notifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1',
       [user.id],
     );
@@ -50,15 +37,15 @@ describe('notifications inbox (messaging §2.2)', () => {
       user,
       NOTIFICATIONS.bookingCancelled({ bookingId: randomUUID(), cancelledBy: 'mechanic' }),
     );
-    await testApp.dataSource.query('UPDATE notifications SET is_read = true WHERE id = $1', [oldest]);
+    await ctx.testApp.dataSource.query('UPDATE notifications SET is_read = true WHERE id = $1', [oldest]);
     return [newest, middle, oldest];
   }
 
   const authorization = (user: UserFixture) => bearer(forgeToken({ sub: user.id }));
   const get = (user: UserFixture, path: string) =>
-    testApp.http.get(path).set(authorization(user)).set('X-Forwarded-For', newIp());
+    ctx.testApp.http.get(path).set(authorization(user)).set('X-Forwarded-For', newIp());
   const patch = (user: UserFixture, path: string) =>
-    testApp.http.patch(path).set(authorization(user)).set('X-Forwarded-For', newIp());
+    ctx.testApp.http.patch(path).set(authorization(user)).set('X-Forwarded-For', newIp());
   it('NOTIF-01 lists the caller’s notifications newest first with the unread count', async () => {
     const ids = await threeNotificationsTwoUnread(buyer);
     await notify(otherBuyer, NOTIFICATIONS.noShow({ bookingId: randomUUID() }));
@@ -120,7 +107,7 @@ describe('notifications inbox (messaging §2.2)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ id: newest, is_read: true, type: 'booking_cancelled' });
     expect(again.status).toBe(200);
-    const [row]: { is_read: boolean }[] = await testApp.dataSource.query(
+    const [row]: { is_read: boolean }[] = await ctx.testApp.dataSource.query(
       'SELECT is_read FROM notifications WHERE id = $1',
       [newest],
     );
@@ -135,7 +122,7 @@ describe('notifications inbox (messaging §2.2)', () => {
 
     expectDomainError(foreign, 404, 'Notification not found', 'not_found');
     expectDomainError(unknown, 404, 'Notification not found', 'not_found');
-    const [row]: { is_read: boolean }[] = await testApp.dataSource.query(
+    const [row]: { is_read: boolean }[] = await ctx.testApp.dataSource.query(
       'SELECT is_read FROM notifications WHERE id = $1',
       [newest],
     );
@@ -161,7 +148,7 @@ describe('notifications inbox (messaging §2.2)', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok' });
     expect(listed.body.unread_count).toBe(0);
-    const [row]: { is_read: boolean }[] = await testApp.dataSource.query(
+    const [row]: { is_read: boolean }[] = await ctx.testApp.dataSource.query(
       'SELECT is_read FROM notifications WHERE id = $1',
       [othersId],
     );
@@ -185,7 +172,7 @@ describe('notifications inbox (messaging §2.2)', () => {
     ];
     for (const notification of sent) await notify(buyer, notification);
 
-    const rows: { type: string; data: Record<string, unknown> }[] = await testApp.dataSource.query(
+    const rows: { type: string; data: Record<string, unknown> }[] = await ctx.testApp.dataSource.query(
       'SELECT type, data FROM notifications WHERE user_id = $1 ORDER BY created_at',
       [buyer.id],
     );
@@ -206,7 +193,7 @@ describe('notifications inbox (messaging §2.2)', () => {
   });
 
   it('refuses an unauthenticated caller with the framework’s 403', async () => {
-    const response = await testApp.http.get('/notifications').set('X-Forwarded-For', newIp());
+    const response = await ctx.testApp.http.get('/notifications').set('X-Forwarded-For', newIp());
 
     expect(response.status).toBe(403);
     expect(response.body.detail).toBe('Not authenticated');
@@ -216,7 +203,7 @@ describe('notifications inbox (messaging §2.2)', () => {
     const ip = newIp();
     const statuses: number[] = [];
     for (let i = 0; i < 61; i++) {
-      const response = await testApp.http
+      const response = await ctx.testApp.http
         .patch('/notifications/read-all')
         .set(authorization(buyer))
         .set('X-Forwarded-For', ip);

@@ -1,10 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
+import { useTestApp } from '../support/test-app-context';
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -13,26 +11,15 @@ const PNG = Buffer.concat([
 const PDF = Buffer.from('%PDF-1.7\n%...');
 
 describe('POST /auth/me/photo and dev storage (identity §10, §2.5)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
+  const ctx = useTestApp();
 
   async function tokenFor(options: { isVerified?: boolean } = {}) {
-    const user = await createUser(testApp.dataSource, options);
+    const user = await createUser(ctx.testApp.dataSource, options);
     return { user, token: forgeToken({ sub: user.id }) };
   }
 
   const upload = (token: string, field: string, bytes: Buffer, filename: string, contentType: string) =>
-    testApp.http
+    ctx.testApp.http
       .post('/auth/me/photo')
       .set(bearer(token))
       .set('X-Forwarded-For', newIp())
@@ -44,17 +31,17 @@ describe('POST /auth/me/photo and dev storage (identity §10, §2.5)', () => {
 
     expect(response.status).toBe(200);
     expect(response.body.photo_url).toMatch(/^\/uploads\/avatars\/[0-9a-f-]{36}\.png$/);
-    const [row] = await testApp.dataSource.query('SELECT photo_url FROM users WHERE id = $1', [user.id]);
+    const [row] = await ctx.testApp.dataSource.query('SELECT photo_url FROM users WHERE id = $1', [user.id]);
     expect(row.photo_url).toBe(response.body.photo_url);
-    const me = await testApp.http.get('/auth/me').set(bearer(token)).set('X-Forwarded-For', newIp());
+    const me = await ctx.testApp.http.get('/auth/me').set(bearer(token)).set('X-Forwarded-For', newIp());
     expect(me.body.photo_url).toBe(response.body.photo_url);
 
-    const stored = resolve(testApp.config.STORAGE_DIR, response.body.photo_url.slice('/uploads/'.length));
+    const stored = resolve(ctx.testApp.config.STORAGE_DIR, response.body.photo_url.slice('/uploads/'.length));
     expect(await readFile(stored)).toEqual(PNG);
-    const served = await testApp.http.get(response.body.photo_url).set(bearer(token)).buffer(true);
+    const served = await ctx.testApp.http.get(response.body.photo_url).set(bearer(token)).buffer(true);
     expect(served.status).toBe(200);
     expect(Buffer.from(served.body as Buffer)).toEqual(PNG);
-    expect((await testApp.http.get(response.body.photo_url)).status).toBe(403);
+    expect((await ctx.testApp.http.get(response.body.photo_url)).status).toBe(403);
   });
 
   it('refuses an unverified user with 403', async () => {
@@ -69,7 +56,7 @@ describe('POST /auth/me/photo and dev storage (identity §10, §2.5)', () => {
 
   it('answers 422 when the photo part is missing', async () => {
     const { token } = await tokenFor();
-    const response = await testApp.http
+    const response = await ctx.testApp.http
       .post('/auth/me/photo')
       .set(bearer(token))
       .set('X-Forwarded-For', newIp())
@@ -94,7 +81,7 @@ describe('POST /auth/me/photo and dev storage (identity §10, §2.5)', () => {
       'File content does not match declared type image/png. The file may be corrupted or mislabeled.',
       'invalid_upload',
     );
-    const [row] = await testApp.dataSource.query('SELECT photo_url FROM users WHERE id = $1', [user.id]);
+    const [row] = await ctx.testApp.dataSource.query('SELECT photo_url FROM users WHERE id = $1', [user.id]);
     expect(row.photo_url).toBeNull();
   });
 
@@ -111,18 +98,18 @@ describe('POST /auth/me/photo and dev storage (identity §10, §2.5)', () => {
 
   it('N28: the file route refuses path traversal and never serves personal documents', async () => {
     const { token } = await tokenFor();
-    const traversal = await testApp.http
+    const traversal = await ctx.testApp.http
       .get('/uploads/avatars/..%2F..%2F..%2Fpackage.json')
       .set(bearer(token));
     expect(traversal.status).toBe(400);
     expect(traversal.body.detail).toBe('Invalid path');
 
-    const identity = join(testApp.config.STORAGE_DIR, 'identity');
+    const identity = join(ctx.testApp.config.STORAGE_DIR, 'identity');
     await mkdir(identity, { recursive: true });
     await writeFile(join(identity, 'doc.png'), PNG);
-    const sensitive = await testApp.http.get('/uploads/identity/doc.png').set(bearer(token));
+    const sensitive = await ctx.testApp.http.get('/uploads/identity/doc.png').set(bearer(token));
     expect(sensitive.status).toBe(404);
     expect(sensitive.body.detail).toBe('File not found');
-    expect((await testApp.http.get('/uploads/avatars/missing.png').set(bearer(token))).status).toBe(404);
+    expect((await ctx.testApp.http.get('/uploads/avatars/missing.png').set(bearer(token))).status).toBe(404);
   });
 });

@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Response } from 'supertest';
-import { startTestApp, type TestApp } from '../support/app';
 import { type BookingColumns, insertBooking } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { claimsOf, expectDomainError, newIp } from '../support/http';
 import { createMechanic, type ProfileOverrides } from '../support/mechanic-factories';
 import { pdfText } from '../support/pdf';
+import { useTestApp } from '../support/test-app-context';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -25,32 +23,21 @@ const percentile = (values: number[], p: number): number => {
 };
 
 describe('payment receipts (messaging-reports §2.5, §3.5, §4.6)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
   const clock = new FixedClock(new Date(NOW));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-  });
+  const ctx = useTestApp({ clock });
 
   beforeEach(() => clock.set(NOW));
 
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
-
   async function party(overrides: Parameters<typeof createUser>[1] = {}): Promise<Party> {
-    const user = await createUser(testApp.dataSource, overrides);
+    const user = await createUser(ctx.testApp.dataSource, overrides);
     return { ...user, token: forgeToken({ sub: user.id }) };
   }
 
   /** `BK(status)`: a buyer, the acceptance mechanic `MP` (toulouse) and a booking of a 2019 Peugeot 308. */
   async function bookingFixture(columns: BookingColumns = {}, profile: ProfileOverrides = {}) {
     const buyer = await party();
-    const mechanic = await createMechanic(testApp.dataSource, profile);
-    const bookingId = await insertBooking(testApp.dataSource, buyer.id, mechanic.profileId, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource, profile);
+    const bookingId = await insertBooking(ctx.testApp.dataSource, buyer.id, mechanic.profileId, {
       created_at: NOW,
       ...columns,
     });
@@ -68,7 +55,7 @@ describe('payment receipts (messaging-reports §2.5, §3.5, §4.6)', () => {
   };
 
   const get = (path: string, token?: string, ip = newIp()) => {
-    const request = testApp.http.get(path).set('X-Forwarded-For', ip);
+    const request = ctx.testApp.http.get(path).set('X-Forwarded-For', ip);
     return token ? request.set(bearer(token)) : request;
   };
   const getPdf = (path: string, token?: string) => get(path, token).responseType('blob');
@@ -100,7 +87,7 @@ describe('payment receipts (messaging-reports §2.5, §3.5, §4.6)', () => {
   }
 
   async function blacklisted(jti: string): Promise<number> {
-    const [{ count }] = await testApp.dataSource.query(
+    const [{ count }] = await ctx.testApp.dataSource.query(
       'SELECT count(*)::int AS count FROM blacklisted_tokens WHERE jti = $1',
       [jti],
     );
@@ -250,7 +237,7 @@ describe('payment receipts (messaging-reports §2.5, §3.5, §4.6)', () => {
         'token_revoked',
       );
       const { jti, exp } = claimsOf(token);
-      const [row] = await testApp.dataSource.query(
+      const [row] = await ctx.testApp.dataSource.query(
         'SELECT expires_at FROM blacklisted_tokens WHERE jti = $1',
         [jti],
       );
@@ -298,7 +285,7 @@ describe('payment receipts (messaging-reports §2.5, §3.5, §4.6)', () => {
     it('H-004: a token issued before the buyer changed their password is 401 (messaging-reports §8)', async () => {
       const { buyer, bookingId } = await bookingFixture(completed);
       const token = await downloadToken(bookingId, buyer);
-      await testApp.dataSource.query('UPDATE users SET password_changed_at = $2 WHERE id = $1', [
+      await ctx.testApp.dataSource.query('UPDATE users SET password_changed_at = $2 WHERE id = $1', [
         buyer.id,
         new Date(Date.parse(NOW) + 1_000),
       ]);

@@ -1,40 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, type MechanicFixture } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const CODE_FORMAT = /^EMECANO-[A-Z0-9]{6}$/;
 const SENT = { message: 'Verification email sent. Check your inbox.' };
 
 describe('referrals (messaging-reports §2.4, §3.4)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp();
   let mechanic: MechanicFixture;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
-
   beforeEach(async () => {
-    mechanic = await createMechanic(testApp.dataSource);
+    mechanic = await createMechanic(ctx.testApp.dataSource);
   });
 
   const as = (user: UserFixture) => ({ ...bearer(forgeToken({ sub: user.id })), 'X-Forwarded-For': newIp() });
-  const generate = (user: UserFixture) => testApp.http.post('/referrals/generate').set(as(user));
-  const myCode = (user: UserFixture) => testApp.http.get('/referrals/my-code').set(as(user));
+  const generate = (user: UserFixture) => ctx.testApp.http.post('/referrals/generate').set(as(user));
+  const myCode = (user: UserFixture) => ctx.testApp.http.get('/referrals/my-code').set(as(user));
   const validate = (code: string) =>
-    testApp.http.get(`/referrals/validate/${encodeURIComponent(code)}`).set('X-Forwarded-For', newIp());
+    ctx.testApp.http.get(`/referrals/validate/${encodeURIComponent(code)}`).set('X-Forwarded-For', newIp());
   const register = (role: 'buyer' | 'mechanic', referralCode: string, email = newEmail()) =>
-    testApp.http.post('/auth/register').set('X-Forwarded-For', newIp()).send({
+    ctx.testApp.http.post('/auth/register').set('X-Forwarded-For', newIp()).send({
       email,
       password: 'SecurePass123',
       role,
@@ -47,21 +34,21 @@ describe('referrals (messaging-reports §2.4, §3.4)', () => {
   }
 
   async function seedCode(owner: MechanicFixture, code: string, usesCount = 0): Promise<void> {
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       'INSERT INTO referral_codes (code, mechanic_id, uses_count) VALUES ($1, $2, $3)',
       [code, owner.profileId, usesCount],
     );
   }
 
   async function codeRows(owner: MechanicFixture) {
-    return testApp.dataSource.query<{ code: string; uses_count: number }[]>(
+    return ctx.testApp.dataSource.query<{ code: string; uses_count: number }[]>(
       'SELECT code, uses_count FROM referral_codes WHERE mechanic_id = $1',
       [owner.profileId],
     );
   }
 
   async function profileOf(email: string) {
-    return testApp.dataSource.query<{ referred_by: string | null }[]>(
+    return ctx.testApp.dataSource.query<{ referred_by: string | null }[]>(
       'SELECT p.referred_by FROM mechanic_profiles p JOIN users u ON u.id = p.user_id WHERE u.email = $1',
       [email],
     );
@@ -92,7 +79,7 @@ describe('referrals (messaging-reports §2.4, §3.4)', () => {
 
   it('[RACE] concurrent first generations for one mechanic → every call 201 with the one code, never a 500 (×20)', async () => {
     for (let round = 0; round < 20; round++) {
-      const owner = await createMechanic(testApp.dataSource);
+      const owner = await createMechanic(ctx.testApp.dataSource);
 
       const responses = await Promise.all([generate(owner), generate(owner), generate(owner)]);
 
@@ -105,7 +92,7 @@ describe('referrals (messaging-reports §2.4, §3.4)', () => {
 
   it('REF-03: GET /referrals/my-code → the seeded code and its uses; 404 for a mechanic without one', async () => {
     await seedCode(mechanic, 'EMECANO-TEST01', 3);
-    const withoutCode = await createMechanic(testApp.dataSource);
+    const withoutCode = await createMechanic(ctx.testApp.dataSource);
 
     const response = await myCode(mechanic);
 
@@ -139,8 +126,8 @@ describe('referrals (messaging-reports §2.4, §3.4)', () => {
   });
 
   it('REF-05: only active mechanics generate [SEC]: a buyer → 403, a deactivated mechanic → 403', async () => {
-    const buyer = await createUser(testApp.dataSource);
-    const inactive = await createMechanic(testApp.dataSource, { isActive: false });
+    const buyer = await createUser(ctx.testApp.dataSource);
+    const inactive = await createMechanic(ctx.testApp.dataSource, { isActive: false });
 
     expectDomainError(await generate(buyer), 403, 'Only mechanics can access this resource', 'access_denied');
     expectDomainError(await generate(inactive), 403, 'Account has been deactivated', 'account_deactivated');
@@ -176,13 +163,13 @@ describe('referrals (messaging-reports §2.4, §3.4)', () => {
     const response = await register('mechanic', 'EMECANO-NOPE00', email);
 
     expectDomainError(response, 400, 'Invalid referral code', 'invalid_referral_code');
-    expect(await testApp.dataSource.query('SELECT id FROM users WHERE email = $1', [email])).toEqual([]);
+    expect(await ctx.testApp.dataSource.query('SELECT id FROM users WHERE email = $1', [email])).toEqual([]);
   });
 
   it('a buyer’s referral code is ignored, and a taken address answers 201 before the code is checked', async () => {
     await seedCode(mechanic, 'EMECANO-BUYER1');
     const buyerEmail = newEmail();
-    const taken = await createUser(testApp.dataSource, { role: 'mechanic' });
+    const taken = await createUser(ctx.testApp.dataSource, { role: 'mechanic' });
 
     const buyer = await register('buyer', 'EMECANO-BUYER1', buyerEmail);
     const unknownForBuyer = await register('buyer', 'EMECANO-NOPE00');
@@ -194,8 +181,8 @@ describe('referrals (messaging-reports §2.4, §3.4)', () => {
       [201, SENT],
     ]);
     expect(await codeRows(mechanic)).toEqual([{ code: 'EMECANO-BUYER1', uses_count: 0 }]);
-    expect(await testApp.dataSource.query('SELECT role FROM users WHERE email = $1', [buyerEmail])).toEqual([
-      { role: 'buyer' },
-    ]);
+    expect(
+      await ctx.testApp.dataSource.query('SELECT role FROM users WHERE email = $1', [buyerEmail]),
+    ).toEqual([{ role: 'buyer' }]);
   });
 });

@@ -1,35 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
 import { insertBooking } from '../support/booking-factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
 import { createMechanic, type MechanicFixture } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const ALREADY_REVIEWED = 'Already reviewed this booking';
 const NOT_PARTICIPANT = 'Not a participant of this booking';
 
 describe('reviews (messaging-reports §2.3, §3.3)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp();
   let buyer: UserFixture;
   let mechanic: MechanicFixture;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
-
   beforeEach(async () => {
-    buyer = await createUser(testApp.dataSource);
-    mechanic = await createMechanic(testApp.dataSource);
+    buyer = await createUser(ctx.testApp.dataSource);
+    mechanic = await createMechanic(ctx.testApp.dataSource);
   });
 
   /** `BK(completed)` by default: the payment was released, as ck_bookings_completed_has_payment_released demands. */
@@ -39,21 +26,21 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     status: BookingStatus = 'completed',
   ) {
     const released = status === 'completed' ? { payment_released_at: new Date() } : {};
-    return insertBooking(testApp.dataSource, of.id, by.profileId, { status, ...released });
+    return insertBooking(ctx.testApp.dataSource, of.id, by.profileId, { status, ...released });
   }
 
   const review = (user: UserFixture, body: Record<string, unknown>) =>
-    testApp.http
+    ctx.testApp.http
       .post('/reviews')
       .set(bearer(forgeToken({ sub: user.id })))
       .set('X-Forwarded-For', newIp())
       .send(body);
 
   const listReviews = (query: string) =>
-    testApp.http.get(`/reviews?${query}`).set('X-Forwarded-For', newIp());
+    ctx.testApp.http.get(`/reviews?${query}`).set('X-Forwarded-For', newIp());
 
   async function aggregates(profileId: string) {
-    const [row]: { rating_avg: string; total_reviews: number }[] = await testApp.dataSource.query(
+    const [row]: { rating_avg: string; total_reviews: number }[] = await ctx.testApp.dataSource.query(
       'SELECT rating_avg, total_reviews FROM mechanic_profiles WHERE id = $1',
       [profileId],
     );
@@ -86,7 +73,9 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     expect((await review(buyer, { booking_id: await booking(), rating: 4 })).status).toBe(201);
 
     expect(await aggregates(mechanic.profileId)).toEqual({ rating_avg: '4.00', total_reviews: 1 });
-    const detail = await testApp.http.get(`/mechanics/${mechanic.profileId}`).set('X-Forwarded-For', newIp());
+    const detail = await ctx.testApp.http
+      .get(`/mechanics/${mechanic.profileId}`)
+      .set('X-Forwarded-For', newIp());
     expect(detail.status).toBe(200);
     expect(detail.body.profile).toMatchObject({ rating_avg: 4, total_reviews: 1 });
   });
@@ -105,7 +94,9 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     expect(await aggregates(mechanic.profileId)).toEqual({ rating_avg: '0.00', total_reviews: 0 });
     const listed = await listReviews(`mechanic_id=${mechanic.profileId}`);
     expect({ status: listed.status, body: listed.body }).toEqual({ status: 200, body: [] });
-    const detail = await testApp.http.get(`/mechanics/${mechanic.profileId}`).set('X-Forwarded-For', newIp());
+    const detail = await ctx.testApp.http
+      .get(`/mechanics/${mechanic.profileId}`)
+      .set('X-Forwarded-For', newIp());
     expect(detail.body.reviews).toEqual([]);
   });
 
@@ -144,9 +135,9 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     });
 
     it('REV-04 (d), (e): another buyer, another mechanic and an admin are not participants → 403', async () => {
-      const otherBuyer = await createUser(testApp.dataSource);
-      const otherMechanic = await createMechanic(testApp.dataSource);
-      const admin = await createUser(testApp.dataSource, { role: 'admin' });
+      const otherBuyer = await createUser(ctx.testApp.dataSource);
+      const otherMechanic = await createMechanic(ctx.testApp.dataSource);
+      const admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
       const otherBuyersBooking = await booking(otherBuyer);
       const otherMechanicsBooking = await booking(buyer, otherMechanic);
 
@@ -163,9 +154,10 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
         );
       }
       expect(
-        await testApp.dataSource.query('SELECT count(*)::int AS n FROM reviews WHERE booking_id = ANY($1)', [
-          [otherBuyersBooking, otherMechanicsBooking],
-        ]),
+        await ctx.testApp.dataSource.query(
+          'SELECT count(*)::int AS n FROM reviews WHERE booking_id = ANY($1)',
+          [[otherBuyersBooking, otherMechanicsBooking]],
+        ),
       ).toEqual([{ n: 0 }]);
     });
 
@@ -187,7 +179,7 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     });
 
     it('requires authentication: no token → 403 "Not authenticated"', async () => {
-      const response = await testApp.http
+      const response = await ctx.testApp.http
         .post('/reviews')
         .set('X-Forwarded-For', newIp())
         .send({ booking_id: await booking(), rating: 5 });
@@ -199,7 +191,7 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
   it('REV-05: the buyer and the mechanic can both review the same booking, once each; has_review follows', async () => {
     const bookingId = await booking();
     const readBooking = () =>
-      testApp.http
+      ctx.testApp.http
         .get(`/bookings/${bookingId}`)
         .set(bearer(forgeToken({ sub: buyer.id })))
         .set('X-Forwarded-For', newIp());
@@ -210,7 +202,7 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     expect((await readBooking()).body.has_review).toBe(true);
     expect((await review(buyer, { booking_id: bookingId, rating: 5 })).status).toBe(201);
 
-    const rows: { reviewer_id: string; is_public: boolean }[] = await testApp.dataSource.query(
+    const rows: { reviewer_id: string; is_public: boolean }[] = await ctx.testApp.dataSource.query(
       'SELECT reviewer_id, is_public FROM reviews WHERE booking_id = $1 ORDER BY is_public',
       [bookingId],
     );
@@ -232,7 +224,7 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
     ]);
 
     for (const rating of [5, 3]) {
-      const other = await createUser(testApp.dataSource);
+      const other = await createUser(ctx.testApp.dataSource);
       expect((await review(other, { booking_id: await booking(other), rating })).status).toBe(201);
     }
     const firstPage = await listReviews(`mechanic_id=${mechanic.profileId}&limit=2&offset=0`);
@@ -263,7 +255,9 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
       expect((await review(buyer, { booking_id: await booking(), rating })).status).toBe(201);
     }
     expect(await aggregates(mechanic.profileId)).toEqual({ rating_avg: '3.33', total_reviews: 6 });
-    const detail = await testApp.http.get(`/mechanics/${mechanic.profileId}`).set('X-Forwarded-For', newIp());
+    const detail = await ctx.testApp.http
+      .get(`/mechanics/${mechanic.profileId}`)
+      .set('X-Forwarded-For', newIp());
     expect(detail.body.reviews).toHaveLength(5);
     expect(detail.body.reviews.map((r: { rating: number }) => r.rating)).toEqual([5, 1, 2, 5, 4]);
     expect(detail.body.reviews[3]).toEqual({
@@ -287,12 +281,12 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
       expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
       expect(responses.find((r) => r.status === 409)?.body.detail).toBe(ALREADY_REVIEWED);
     }
-    const [{ n }]: { n: number }[] = await testApp.dataSource.query(
+    const [{ n }]: { n: number }[] = await ctx.testApp.dataSource.query(
       'SELECT count(*)::int AS n FROM reviews WHERE reviewer_id = $1',
       [buyer.id],
     );
     expect(n).toBe(20);
-    const [{ average }]: { average: string }[] = await testApp.dataSource.query(
+    const [{ average }]: { average: string }[] = await ctx.testApp.dataSource.query(
       'SELECT round(avg(rating), 2)::text AS average FROM reviews WHERE reviewee_id = $1',
       [mechanic.id],
     );
@@ -301,11 +295,11 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
 
   it('[RACE] concurrent public reviews by different buyers of one mechanic keep the aggregates exact (×20)', async () => {
     for (let round = 0; round < 20; round++) {
-      const target = await createMechanic(testApp.dataSource);
+      const target = await createMechanic(ctx.testApp.dataSource);
       const ratings = [5, 4, 4, 3, 1, 2];
       const reviews = await Promise.all(
         ratings.map(async (rating) => {
-          const author = await createUser(testApp.dataSource);
+          const author = await createUser(ctx.testApp.dataSource);
           return { author, rating, bookingId: await booking(author, target) };
         }),
       );
@@ -328,7 +322,7 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
       await review(buyer, { booking_id: await booking(), rating: 2, comment: '=HYPERLINK("x")' });
       await review(mechanic, { booking_id: await booking(), rating: 4, comment: 'About the buyer' });
 
-      const response = await testApp.http
+      const response = await ctx.testApp.http
         .get('/auth/me/export')
         .set(bearer(forgeToken({ sub: buyer.id })))
         .set('X-Forwarded-For', newIp());
@@ -352,14 +346,14 @@ describe('reviews (messaging-reports §2.3, §3.3)', () => {
       await review(mechanic, { booking_id: reviewed, rating: 5, comment: 'About B' });
       const before = await aggregates(mechanic.profileId);
 
-      const response = await testApp.http
+      const response = await ctx.testApp.http
         .delete('/auth/me')
         .set(bearer(forgeToken({ sub: buyer.id })))
         .set('X-Forwarded-For', newIp());
 
       expect(response.status).toBe(200);
       const rows: { reviewer_id: string; rating: number; comment: string | null }[] =
-        await testApp.dataSource.query(
+        await ctx.testApp.dataSource.query(
           'SELECT reviewer_id, rating, comment FROM reviews WHERE booking_id = $1 ORDER BY is_public',
           [reviewed],
         );

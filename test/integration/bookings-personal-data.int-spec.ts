@@ -2,29 +2,19 @@ import { type DataSource } from 'typeorm';
 import { BookingsPersonalData } from '../../src/bookings/persistence/bookings.personal-data';
 import { type UserEntity } from '../../src/identity/persistence/user.entity';
 import { insertBooking } from '../support/booking-factories';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
 import { createMechanic } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 /** identity §2.1-14 step 2 and §2.1-15 (bookings section), through the bookings' PersonalDataOwner. */
 describe('bookings personal data (GDPR)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp();
   let dataSource: DataSource;
   let owner: BookingsPersonalData;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-    dataSource = testApp.dataSource;
-    owner = testApp.app.get(BookingsPersonalData);
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
+    dataSource = ctx.testApp.dataSource;
+    owner = ctx.testApp.app.get(BookingsPersonalData);
   });
 
   const asUser = (id: string) => ({ id }) as UserEntity;

@@ -5,12 +5,10 @@ import {
   ERASED_DESCRIPTION,
 } from '../../src/bookings/persistence/disputes.personal-data';
 import { type UserEntity } from '../../src/identity/persistence/user.entity';
-import { startTestApp, type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
 import { createMechanic } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const PHOTO = 'https://cdn.emecano.test/disputes/0b0e6a2e-6f64-4f7c-9d47-3b1f0e0a1c11.png';
 
@@ -19,23 +17,15 @@ const PHOTO = 'https://cdn.emecano.test/disputes/0b0e6a2e-6f64-4f7c-9d47-3b1f0e0
  * (§7.11) for dispute photos.
  */
 describe('disputes personal data (GDPR) and stored files', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  const ctx = useTestApp();
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-    dataSource = testApp.dataSource;
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
+    dataSource = ctx.testApp.dataSource;
   });
 
   const asUser = (id: string) => ({ id }) as UserEntity;
-  const owner = () => testApp.app.get(DisputesPersonalData);
+  const owner = () => ctx.testApp.app.get(DisputesPersonalData);
 
   async function dispute(status: string, description = 'The plate was wrong') {
     const buyer = await createUser(dataSource);
@@ -103,7 +93,7 @@ describe('disputes personal data (GDPR) and stored files', () => {
     await dispute('open');
     const unknown = 'https://cdn.emecano.test/disputes/ffffffff-0000-4000-8000-000000000000.png';
 
-    const referenced = await testApp.app.get(DisputeStoredFiles).referencedAmong([PHOTO, unknown]);
+    const referenced = await ctx.testApp.app.get(DisputeStoredFiles).referencedAmong([PHOTO, unknown]);
 
     expect([...referenced]).toEqual([PHOTO]);
   });

@@ -4,12 +4,12 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { type CronJob } from 'cron';
 import { JobRegistry } from '../../src/scheduling/job-registry';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
 import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
 import { GATED_JOB, GatedJob, GatedJobModule } from '../support/fixtures/gated-job.module';
+import { useTestApp } from '../support/test-app-context';
 
 /** §7.0 (UTC) and, for the monthly GDPR jobs, §12.7. */
 const SCHEDULES: Record<string, string> = {
@@ -39,28 +39,11 @@ function cronTriggers(app: INestApplication): Map<string, CronJob> {
 
 describe('job schedules (JOBS_ENABLED)', () => {
   const clock = new FixedClock(new Date('2026-06-01T03:30:00.000Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({
-      config: testConfig(),
-      databaseUrl: db.url,
-      clock,
-      triggersEnabled: true,
-      imports: [GatedJobModule],
-    });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
+  const ctx = useTestApp({ clock, triggersEnabled: true, imports: [GatedJobModule] });
 
   it('gives every job that has a schedule its UTC cron trigger', () => {
-    const triggers = cronTriggers(testApp.app);
-    const scheduled = testApp.app
+    const triggers = cronTriggers(ctx.testApp.app);
+    const scheduled = ctx.testApp.app
       .get(JobRegistry)
       .definitions()
       .filter((definition) => definition.schedule);
@@ -71,7 +54,7 @@ describe('job schedules (JOBS_ENABLED)', () => {
   });
 
   it('OPS-17 D11: the periodic jobs are registered with their §7.0 / §12.7 schedules', () => {
-    const triggers = cronTriggers(testApp.app);
+    const triggers = cronTriggers(ctx.testApp.app);
     // The release and expiry jobs arrive with their own branch; every other job is here.
     const releaseBranch = new Set(['check_pending_acceptances', 'release_overdue_payments']);
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
@@ -82,24 +65,24 @@ describe('job schedules (JOBS_ENABLED)', () => {
   });
 
   it('runs the job through the runner when its trigger fires', async () => {
-    const user = await createUser(testApp.dataSource);
-    await testApp.dataSource.query(
+    const user = await createUser(ctx.testApp.dataSource);
+    await ctx.testApp.dataSource.query(
       `INSERT INTO notifications (user_id, type, title, body, created_at)
        VALUES ($1, 'booking_confirmed', 't', 'b', $2)`,
       [user.id, new Date('2026-01-01T00:00:00.000Z')],
     );
-    const trigger = testApp.app.get(SchedulerRegistry).getCronJob('cleanup_old_notifications');
+    const trigger = ctx.testApp.app.get(SchedulerRegistry).getCronJob('cleanup_old_notifications');
 
     await trigger.fireOnTick();
 
-    expect(await testApp.dataSource.query('SELECT count(*)::int AS n FROM notifications')).toEqual([
+    expect(await ctx.testApp.dataSource.query('SELECT count(*)::int AS n FROM notifications')).toEqual([
       { n: 0 },
     ]);
   });
 
   it('a tick that comes while the previous run of the same job is still going is dropped (waitForCompletion)', async () => {
     const { entered, open } = GatedJob.hold();
-    const trigger = testApp.app.get(SchedulerRegistry).getCronJob(GATED_JOB);
+    const trigger = ctx.testApp.app.get(SchedulerRegistry).getCronJob(GATED_JOB);
 
     const firstTick = trigger.fireOnTick();
     await entered;
@@ -115,7 +98,7 @@ describe('job schedules (JOBS_ENABLED)', () => {
   it('JOBS_ENABLED=false: the process registers no trigger at all, and the jobs still run by hand', async () => {
     const jobsOff = await startTestApp({
       config: testConfig({ JOBS_ENABLED: 'false' }),
-      databaseUrl: db.url,
+      databaseUrl: ctx.db.url,
       clock,
       triggersEnabled: true,
       imports: [GatedJobModule],
@@ -131,7 +114,7 @@ describe('job schedules (JOBS_ENABLED)', () => {
   it('runtime contract: a shutdown lets the batch in flight finish, then stops the run', async () => {
     const stopping = await startTestApp({
       config: testConfig(),
-      databaseUrl: db.url,
+      databaseUrl: ctx.db.url,
       clock,
       imports: [GatedJobModule],
     });

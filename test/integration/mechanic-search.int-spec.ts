@@ -1,11 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { geodesicKm } from '../support/geodesic';
 import { newIp } from '../support/http';
 import { addDays, createMechanic, createSlot } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 /** 10:00 in Paris. */
 const NOW = '2026-03-02T09:00:00Z';
@@ -60,22 +58,7 @@ function reference(mechanics: Mechanic[], q: Search) {
 }
 
 describe('GET /mechanics: the SQL search against a straightforward in-memory search (identity §2.2-16, N12)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({
-      config: testConfig(),
-      databaseUrl: db.url,
-      clock: new FixedClock(new Date(NOW)),
-    });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
+  const ctx = useTestApp({ clock: new FixedClock(new Date(NOW)) });
 
   it('computes the WGS-84 geodesic distance as GeographicLib does (sub-millimetre)', async () => {
     // Reference values: GeographicLib 2.2 (Karney), Geodesic.WGS84.Inverse(...).s12 / 1000.
@@ -87,12 +70,10 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
       [-21.1, 55.5, -20.9, 55.3, 30.376364151174943],
     ];
     for (const [lat1, lng1, lat2, lng2, expected] of cases) {
-      const [{ km }] = await testApp.dataSource.query('SELECT geodesic_distance_km($1, $2, $3, $4) AS km', [
-        lat1,
-        lng1,
-        lat2,
-        lng2,
-      ]);
+      const [{ km }] = await ctx.testApp.dataSource.query(
+        'SELECT geodesic_distance_km($1, $2, $3, $4) AS km',
+        [lat1, lng1, lat2, lng2],
+      );
       expect(Math.abs(km - expected)).toBeLessThan(1e-6);
       expect(Math.abs(geodesicKm(lat1, lng1, lat2, lng2) - expected)).toBeLessThan(1e-6);
     }
@@ -107,7 +88,7 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
       const types = TYPES.filter(() => Math.random() < 0.6);
       const verified = Math.random() < 0.9;
       const active = Math.random() < 0.9;
-      const fixture = await createMechanic(testApp.dataSource, {
+      const fixture = await createMechanic(ctx.testApp.dataSource, {
         lat,
         lng,
         maxRadiusKm,
@@ -128,7 +109,7 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
           end: hhmm(startMinutes + 30),
           booked: Math.random() < 0.3,
         };
-        await createSlot(testApp.dataSource, fixture.profileId, { ...slot, isBooked: slot.booked });
+        await createSlot(ctx.testApp.dataSource, fixture.profileId, { ...slot, isBooked: slot.booked });
         slots.push(slot);
       }
       mechanics.push({
@@ -153,7 +134,7 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
         limit: randomInt(1, 30),
         offset: Math.random() < 0.3 ? randomInt(1, 15) : 0,
       };
-      const response = await testApp.http
+      const response = await ctx.testApp.http
         .get('/mechanics')
         .set('X-Forwarded-For', newIp())
         .query({ ...query });
@@ -211,12 +192,12 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
       ['a', a],
       ['b', b],
     ] as const) {
-      const fixture = await createMechanic(testApp.dataSource, { ...point, maxRadiusKm: 50 });
-      await createSlot(testApp.dataSource, fixture.profileId, { date: addDays(TODAY, 1) });
+      const fixture = await createMechanic(ctx.testApp.dataSource, { ...point, maxRadiusKm: 50 });
+      await createSlot(ctx.testApp.dataSource, fixture.profileId, { date: addDays(TODAY, 1) });
       ids[name] = fixture.profileId;
     }
     const page = async (limit: number, offset: number) => {
-      const response = await testApp.http
+      const response = await ctx.testApp.http
         .get('/mechanics')
         .set('X-Forwarded-For', newIp())
         .query({ ...centre, radius_km: 20, limit, offset });

@@ -3,32 +3,19 @@ import { NOTIFICATIONS } from '../../src/notifications/domain/notification-catal
 import { NOTIFICATION_TYPES } from '../../src/notifications/domain/notification-types';
 import { NotificationService } from '../../src/notifications/domain/notification.service';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { newIp } from '../support/http';
+import { useTestApp } from '../support/test-app-context';
 
 const DAY_MS = 86_400_000;
 
 describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1.2, §3.2.4, §3.2.5)', () => {
   const clock = new FixedClock(new Date('2026-06-01T03:30:00.000Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, clock });
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await db.drop();
-  });
+  const ctx = useTestApp({ clock });
 
   async function insertNotification(user: UserFixture, type: string, createdAt: Date, isRead = false) {
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       `INSERT INTO notifications (user_id, type, title, body, data, is_read, created_at)
        VALUES ($1, $2::text, 't', 'b', jsonb_build_object('type', $2::text), $3, $4)`,
       [user.id, type, isRead, createdAt],
@@ -38,7 +25,7 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
   const daysAgo = (days: number) => new Date(clock.now().getTime() - days * DAY_MS);
 
   it('accepts every catalogue type in ck_notification_type, the later-version ones included, and nothing else', async () => {
-    const user = await createUser(testApp.dataSource);
+    const user = await createUser(ctx.testApp.dataSource);
 
     for (const type of NOTIFICATION_TYPES) await insertNotification(user, type, clock.now());
 
@@ -48,15 +35,15 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
   });
 
   it('JOB-19 (later-version rule adopted, §3.2.4): cleanup_old_notifications deletes every notification older than 90 days, read or not, and keeps newer ones', async () => {
-    const user = await createUser(testApp.dataSource);
+    const user = await createUser(ctx.testApp.dataSource);
     await insertNotification(user, 'booking_confirmed', daysAgo(91), true);
     await insertNotification(user, 'booking_confirmed', daysAgo(120), false);
     await insertNotification(user, 'booking_confirmed', daysAgo(89), false);
 
-    const deleted = await testApp.app.get(JobRunner).run('cleanup_old_notifications');
+    const deleted = await ctx.testApp.app.get(JobRunner).run('cleanup_old_notifications');
 
     expect(deleted).toBeGreaterThanOrEqual(2);
-    const left: { created_at: Date }[] = await testApp.dataSource.query(
+    const left: { created_at: Date }[] = await ctx.testApp.dataSource.query(
       'SELECT created_at FROM notifications WHERE user_id = $1',
       [user.id],
     );
@@ -64,20 +51,20 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
   });
 
   it('JOB-20: cleanup_expired_push_tokens forgets only the tokens of accounts untouched for 180 days', async () => {
-    const stale = await createUser(testApp.dataSource, { expoPushToken: 'ExponentPushToken[stale]' });
-    const recent = await createUser(testApp.dataSource, { expoPushToken: 'ExponentPushToken[recent]' });
-    await testApp.dataSource.query('UPDATE users SET updated_at = $2 WHERE id = $1', [
+    const stale = await createUser(ctx.testApp.dataSource, { expoPushToken: 'ExponentPushToken[stale]' });
+    const recent = await createUser(ctx.testApp.dataSource, { expoPushToken: 'ExponentPushToken[recent]' });
+    await ctx.testApp.dataSource.query('UPDATE users SET updated_at = $2 WHERE id = $1', [
       stale.id,
       daysAgo(181),
     ]);
-    await testApp.dataSource.query('UPDATE users SET updated_at = $2 WHERE id = $1', [
+    await ctx.testApp.dataSource.query('UPDATE users SET updated_at = $2 WHERE id = $1', [
       recent.id,
       daysAgo(179),
     ]);
 
-    await testApp.app.get(JobRunner).run('cleanup_expired_push_tokens');
+    await ctx.testApp.app.get(JobRunner).run('cleanup_expired_push_tokens');
 
-    const rows: { id: string; expo_push_token: string | null }[] = await testApp.dataSource.query(
+    const rows: { id: string; expo_push_token: string | null }[] = await ctx.testApp.dataSource.query(
       'SELECT id, expo_push_token FROM users WHERE id = ANY($1)',
       [[stale.id, recent.id]],
     );
@@ -92,10 +79,10 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
     let other: UserFixture;
 
     beforeEach(async () => {
-      user = await createUser(testApp.dataSource, { expoPushToken: 'ExponentPushToken[gdpr]' });
-      other = await createUser(testApp.dataSource);
-      await testApp.dataSource.transaction(async (manager) => {
-        const notifications = testApp.app.get(NotificationService);
+      user = await createUser(ctx.testApp.dataSource, { expoPushToken: 'ExponentPushToken[gdpr]' });
+      other = await createUser(ctx.testApp.dataSource);
+      await ctx.testApp.dataSource.transaction(async (manager) => {
+        const notifications = ctx.testApp.app.get(NotificationService);
         await notifications.notify(
           manager,
           user.id,
@@ -111,7 +98,7 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
     });
 
     it('the export lists the user’s notifications (id, type, title, body, is_read, created_at)', async () => {
-      const response = await testApp.http.get('/auth/me/export').set(authorised(user));
+      const response = await ctx.testApp.http.get('/auth/me/export').set(authorised(user));
 
       expect(response.status).toBe(200);
       expect(response.body.notifications).toEqual([
@@ -127,15 +114,15 @@ describe('notifications data: type CHECK, retention jobs and GDPR (messaging §1
     });
 
     it('AUTH-21 (notifications part): deleting the account deletes its notifications and clears its push token', async () => {
-      const response = await testApp.http.delete('/auth/me').set(authorised(user));
+      const response = await ctx.testApp.http.delete('/auth/me').set(authorised(user));
 
       expect(response.status).toBe(200);
-      const counts: { user_id: string; n: number }[] = await testApp.dataSource.query(
+      const counts: { user_id: string; n: number }[] = await ctx.testApp.dataSource.query(
         'SELECT user_id, count(*)::int AS n FROM notifications WHERE user_id = ANY($1) GROUP BY user_id',
         [[user.id, other.id]],
       );
       expect(counts).toEqual([{ user_id: other.id, n: 1 }]);
-      const [row]: { expo_push_token: string | null }[] = await testApp.dataSource.query(
+      const [row]: { expo_push_token: string | null }[] = await ctx.testApp.dataSource.query(
         'SELECT expo_push_token FROM users WHERE id = $1',
         [user.id],
       );

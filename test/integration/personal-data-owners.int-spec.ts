@@ -2,9 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
 import { OwnsPersonalData, type PersonalDataOwner } from '../../src/identity/domain/personal-data';
 import { PersonalDataOwners } from '../../src/identity/domain/personal-data-owners';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { useTestApp } from '../support/test-app-context';
 
 const UNCLAIMED_PROBE = 'probe_user_notes';
 const CLAIMED_PROBE = 'probe_claimed_user_notes';
@@ -50,22 +48,11 @@ async function unclaimedUserReferences(
 }
 
 describe('personal-data owners', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url, imports: [ProbeNotesModule] });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-  });
+  const ctx = useTestApp({ imports: [ProbeNotesModule] });
 
   it('GDPR art. 17/20: every table referencing users is erased and exported by a personal-data owner', async () => {
-    const owners = testApp.app.get(PersonalDataOwners);
-    const { dataSource } = testApp;
+    const owners = ctx.testApp.app.get(PersonalDataOwners);
+    const { dataSource } = ctx.testApp;
 
     expect(await unclaimedUserReferences(dataSource, owners)).toEqual([]);
 
