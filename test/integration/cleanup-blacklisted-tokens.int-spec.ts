@@ -1,28 +1,13 @@
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { useTestApps } from '../support/test-app-context';
 
 describe('cleanup_blacklisted_tokens (bookings-payments §7.8)', () => {
   const clock = new FixedClock(new Date('2026-03-02T04:00:00.000Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let apps: TestApp[];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    apps = await Promise.all(
-      [1, 2].map(() => startTestApp({ config: testConfig(), databaseUrl: db.url, clock })),
-    );
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db.drop();
-  });
+  const ctx = useTestApps(2, { clock });
 
   it('JOB-18: deletes only the revoked tokens that have expired as of now, even with two instances at once', async () => {
-    const { dataSource } = apps[0];
+    const { dataSource } = ctx.apps[0];
     await dataSource.query(
       `INSERT INTO blacklisted_tokens (jti, expires_at)
        SELECT gen_random_uuid()::text, $1::timestamptz - (n || ' minutes')::interval FROM generate_series(1, 12000) AS n`,
@@ -35,7 +20,7 @@ describe('cleanup_blacklisted_tokens (bookings-payments §7.8)', () => {
     );
 
     const deleted = await Promise.all(
-      apps.map((app) => app.app.get(JobRunner).run('cleanup_blacklisted_tokens')),
+      ctx.apps.map((app) => app.app.get(JobRunner).run('cleanup_blacklisted_tokens')),
     );
 
     expect(deleted.reduce((sum, n) => sum + n, 0)).toBe(12_000);

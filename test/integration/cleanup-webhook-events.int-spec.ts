@@ -1,28 +1,13 @@
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { useTestApps } from '../support/test-app-context';
 
 describe('cleanup_webhook_events (bookings-payments §7.5)', () => {
   const clock = new FixedClock(new Date('2026-03-09T03:00:00.000Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let apps: TestApp[];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    apps = await Promise.all(
-      [1, 2].map(() => startTestApp({ config: testConfig(), databaseUrl: db.url, clock })),
-    );
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db.drop();
-  });
+  const ctx = useTestApps(2, { clock });
 
   it('JOB-17: deletes the deduplication rows older than 7 days as of now, even with two instances at once', async () => {
-    const { dataSource } = apps[0];
+    const { dataSource } = ctx.apps[0];
     await dataSource.query(
       `INSERT INTO processed_webhook_events (event_id, processed_at)
        SELECT 'evt_old_' || n, $1::timestamptz - interval '7 days' - (n || ' seconds')::interval
@@ -36,7 +21,7 @@ describe('cleanup_webhook_events (bookings-payments §7.5)', () => {
     );
 
     const deleted = await Promise.all(
-      apps.map((app) => app.app.get(JobRunner).run('cleanup_webhook_events')),
+      ctx.apps.map((app) => app.app.get(JobRunner).run('cleanup_webhook_events')),
     );
 
     expect(deleted.reduce((sum, n) => sum + n, 0)).toBe(12_000);

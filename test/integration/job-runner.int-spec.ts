@@ -3,9 +3,7 @@ import { Client } from 'pg';
 import { register } from 'prom-client';
 import { runCli, EXIT } from '../../src/cli';
 import { JobRunner, UnknownJobError } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
 import {
   COUNTING_JOB,
@@ -13,6 +11,7 @@ import {
   FAILING_JOB,
   JOB_ROWS_TABLE,
 } from '../support/fixtures/counting-job.module';
+import { useTestApps } from '../support/test-app-context';
 
 async function sample(metricName: string, labels: Record<string, string>): Promise<number> {
   const metric = await register.getSingleMetric(metricName)?.get();
@@ -26,38 +25,26 @@ const jobRuns = (jobName: string, status: string) =>
 
 describe('job runner', () => {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00.000Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let apps: TestApp[];
+  // Three processes' worth of runners on one database.
+  const ctx = useTestApps(3, { clock, imports: [CountingJobModule] });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Three processes' worth of runners on one database.
-    apps = await Promise.all(
-      [1, 2, 3].map(() =>
-        startTestApp({ config: testConfig(), databaseUrl: db.url, clock, imports: [CountingJobModule] }),
-      ),
-    );
-    await apps[0].dataSource.query(
+    await ctx.apps[0].dataSource.query(
       `CREATE TABLE ${JOB_ROWS_TABLE} (id serial PRIMARY KEY, due_at timestamptz NOT NULL,
          handled_at timestamptz, handled_count int NOT NULL DEFAULT 0)`,
     );
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db.drop();
-  });
-
   beforeEach(async () => {
-    await apps[0].dataSource.query(`TRUNCATE ${JOB_ROWS_TABLE}`);
+    await ctx.apps[0].dataSource.query(`TRUNCATE ${JOB_ROWS_TABLE}`);
   });
 
   it('runs batch after batch until no due work is left, as of the injected clock', async () => {
-    await apps[0].dataSource.query(
+    await ctx.apps[0].dataSource.query(
       `INSERT INTO ${JOB_ROWS_TABLE} (due_at) SELECT $1::timestamptz FROM generate_series(1, 10)`,
       [new Date('2026-03-02T08:00:00.000Z')],
     );
-    await apps[0].dataSource.query(`INSERT INTO ${JOB_ROWS_TABLE} (due_at) VALUES ($1)`, [
+    await ctx.apps[0].dataSource.query(`INSERT INTO ${JOB_ROWS_TABLE} (due_at) VALUES ($1)`, [
       new Date('2026-03-02T10:00:00.000Z'),
     ]);
     const before = await jobRuns(COUNTING_JOB, 'success');
@@ -68,7 +55,7 @@ describe('job runner', () => {
       le: '+Inf',
     });
 
-    expect(await apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(10);
+    expect(await ctx.apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(10);
     expect(await jobRuns(COUNTING_JOB, 'success')).toBe(before + 1);
     expect(await sample('emecano_scheduler_job_rows_processed_total', { job_name: COUNTING_JOB })).toBe(
       rowsBefore + 10,
@@ -81,27 +68,27 @@ describe('job runner', () => {
       }),
     ).toBe(timedBefore + 1);
     expect(
-      await apps[0].dataSource.query(
+      await ctx.apps[0].dataSource.query(
         'SELECT last_succeeded_at FROM scheduler_job_status WHERE job_name = $1',
         [COUNTING_JOB],
       ),
     ).toEqual([{ last_succeeded_at: clock.now() }]);
 
     clock.advance(2 * 3_600_000);
-    expect(await apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(1);
+    expect(await ctx.apps[0].app.get(JobRunner).run(COUNTING_JOB)).toBe(1);
     clock.set('2026-03-02T09:00:00.000Z');
   });
 
   it('claims with SKIP LOCKED: concurrent runs in several processes handle every due row exactly once', async () => {
     for (let round = 0; round < 20; round++) {
-      await apps[0].dataSource.query(`TRUNCATE ${JOB_ROWS_TABLE}`);
-      await apps[0].dataSource.query(
+      await ctx.apps[0].dataSource.query(`TRUNCATE ${JOB_ROWS_TABLE}`);
+      await ctx.apps[0].dataSource.query(
         `INSERT INTO ${JOB_ROWS_TABLE} (due_at) SELECT $1::timestamptz FROM generate_series(1, 50)`,
         [new Date('2026-03-02T08:00:00.000Z')],
       );
-      const handled = await Promise.all(apps.map((app) => app.app.get(JobRunner).run(COUNTING_JOB)));
+      const handled = await Promise.all(ctx.apps.map((app) => app.app.get(JobRunner).run(COUNTING_JOB)));
       expect(handled.reduce((a, b) => a + b, 0)).toBe(50);
-      const [counts] = await apps[0].dataSource.query(
+      const [counts] = await ctx.apps[0].dataSource.query(
         `SELECT min(handled_count)::int AS min, max(handled_count)::int AS max FROM ${JOB_ROWS_TABLE}`,
       );
       expect(counts).toEqual({ min: 1, max: 1 });
@@ -110,10 +97,12 @@ describe('job runner', () => {
 
   it('counts a failing run as an error and rethrows it', async () => {
     const before = await jobRuns(FAILING_JOB, 'error');
-    await expect(apps[0].app.get(JobRunner).run(FAILING_JOB)).rejects.toThrow('bookings store unavailable');
+    await expect(ctx.apps[0].app.get(JobRunner).run(FAILING_JOB)).rejects.toThrow(
+      'bookings store unavailable',
+    );
     expect(await jobRuns(FAILING_JOB, 'error')).toBe(before + 1);
     expect(
-      await apps[0].dataSource.query(
+      await ctx.apps[0].dataSource.query(
         'SELECT last_succeeded_at, last_failed_at FROM scheduler_job_status WHERE job_name = $1',
         [FAILING_JOB],
       ),
@@ -121,7 +110,7 @@ describe('job runner', () => {
   });
 
   it('refuses an unknown job name, listing the known ones', async () => {
-    const error = await apps[0].app
+    const error = await ctx.apps[0].app
       .get(JobRunner)
       .run('no_such_job')
       .catch((e: unknown) => e);

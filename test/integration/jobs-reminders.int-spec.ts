@@ -1,15 +1,14 @@
 import { MailOutbox } from '../../src/mail/mail.module';
 import { MAIL_QUEUE, type MailMessage } from '../../src/mail/mail-message';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { waitForIdleQueue } from '../support/delivery';
 import { createUser, type UserOverrides } from '../support/factories';
 import { createMechanic, createSlot } from '../support/mechanic-factories';
 import { SmtpCatcher } from '../support/smtp-catcher';
+import { useTestApps } from '../support/test-app-context';
 
 /** 09:00 UTC = 10:00 in Paris (APP_TIMEZONE, UTC+1 in November). */
 const NOW = new Date('2026-11-24T09:00:00.000Z');
@@ -25,7 +24,9 @@ interface Booked {
 describe('send_reminders (bookings-payments §7.4, N13.26)', () => {
   const clock = new FixedClock(NOW);
   const smtp = new SmtpCatcher();
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(() => smtp.start());
+  const ctx = useTestApps(2, { clock, env: () => ({ SMTP_URL: smtp.url }) });
+  afterAll(() => smtp.stop());
   let testApp: TestApp;
   let otherInstance: TestApp;
 
@@ -68,19 +69,8 @@ describe('send_reminders (bookings-payments §7.4, N13.26)', () => {
     await waitForIdleQueue(testApp.dataSource, MAIL_QUEUE);
   }
 
-  beforeAll(async () => {
-    await smtp.start();
-    db = await createTestDatabase();
-    const config = testConfig({ SMTP_URL: smtp.url });
-    testApp = await startTestApp({ config, databaseUrl: db.url, clock });
-    otherInstance = await startTestApp({ config, databaseUrl: db.url, clock });
-  });
-
-  afterAll(async () => {
-    await otherInstance?.close();
-    await testApp?.close();
-    await db?.drop();
-    await smtp.stop();
+  beforeAll(() => {
+    [testApp, otherInstance] = ctx.apps;
   });
 
   beforeEach(async () => {

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ANONYMIZED } from '../../src/bookings/jobs/anonymize-old-bookings.job';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { insertBooking } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { createMechanic } from '../support/mechanic-factories';
+import { useTestApps } from '../support/test-app-context';
 
 const NOW = new Date('2026-11-23T05:00:00.000Z');
 const DAY_MS = 24 * 3_600_000;
@@ -15,23 +13,10 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 
 describe('retention and maintenance jobs (§7.6, §7.8, §8.2, §12.7)', () => {
   const clock = new FixedClock(NOW);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let apps: TestApp[];
-  const dataSource = () => apps[0].dataSource;
-  const run = (job: string) => apps[0].app.get(JobRunner).run(job);
-  const runEverywhere = (job: string) => Promise.all(apps.map((app) => app.app.get(JobRunner).run(job)));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    apps = await Promise.all(
-      [1, 2].map(() => startTestApp({ config: testConfig(), databaseUrl: db.url, clock })),
-    );
-  });
-
-  afterAll(async () => {
-    await Promise.all((apps ?? []).map((app) => app.close()));
-    await db?.drop();
-  });
+  const ctx = useTestApps(2, { clock });
+  const dataSource = () => ctx.apps[0].dataSource;
+  const run = (job: string) => ctx.apps[0].app.get(JobRunner).run(job);
+  const runEverywhere = (job: string) => Promise.all(ctx.apps.map((app) => app.app.get(JobRunner).run(job)));
 
   it('JOB-18: the expired revoked token is deleted; the revoked one still valid stays and is still refused', async () => {
     const user = await createUser(dataSource());
@@ -48,7 +33,8 @@ describe('retention and maintenance jobs (§7.6, §7.8, §8.2, §12.7)', () => {
     expect(
       await dataSource().query('SELECT jti FROM blacklisted_tokens WHERE expires_at < $1', [NOW]),
     ).toEqual([]);
-    const me = (jti: string) => apps[0].http.get('/auth/me').set(bearer(forgeToken({ sub: user.id, jti })));
+    const me = (jti: string) =>
+      ctx.apps[0].http.get('/auth/me').set(bearer(forgeToken({ sub: user.id, jti })));
     expect((await me(revokedJti)).status).toBe(401);
     expect((await me(randomUUID())).status).toBe(200);
   });

@@ -1,30 +1,18 @@
 import { type DataSource } from 'typeorm';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { createMechanic, type MechanicFixture } from '../support/mechanic-factories';
+import { useTestApps } from '../support/test-app-context';
 
 const DAY_MS = 86_400_000;
 
 describe('notify_unverified_mechanics (messaging §3.2.4)', () => {
   const clock = new FixedClock(new Date('2026-06-01T07:00:00.000Z'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let apps: TestApp[];
+  const ctx = useTestApps(2, { clock });
   let dataSource: DataSource;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    apps = await Promise.all(
-      [1, 2].map(() => startTestApp({ config: testConfig(), databaseUrl: db.url, clock })),
-    );
-    dataSource = apps[0].dataSource;
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db.drop();
+  beforeAll(() => {
+    dataSource = ctx.apps[0].dataSource;
   });
 
   async function reminders(mechanic: MechanicFixture): Promise<{ title: string; data: unknown }[]> {
@@ -35,7 +23,7 @@ describe('notify_unverified_mechanics (messaging §3.2.4)', () => {
   }
 
   const runEverywhere = () =>
-    Promise.all(apps.map((app) => app.app.get(JobRunner).run('notify_unverified_mechanics')));
+    Promise.all(ctx.apps.map((app) => app.app.get(JobRunner).run('notify_unverified_mechanics')));
 
   it('JOB-22: reminds each mechanic without an identity document once, even with two instances running it at once', async () => {
     const onboarding = await Promise.all(
