@@ -3,11 +3,11 @@ import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
-import { productionTestConfig, testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { productionTestConfig } from '../support/config';
 import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
 import { claimsOf, expectDomainError, newIp, type TokenPair } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
+import { useTestApp } from '../support/test-app-context';
 
 const FRONTEND_URL = 'http://localhost:8081';
 const RESET_LINK_SENT = 'If an account exists with this email, a password reset link has been sent';
@@ -49,32 +49,17 @@ function resetTokenFrom(mail: CaughtMail): string {
 
 describe('Auth: account endpoints (identity §2.1-7…15)', () => {
   const clock = new FixedClock(new Date());
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let smtp: SmtpCatcher;
-  let dev: TestApp;
+  const smtp = new SmtpCatcher();
+  beforeAll(() => smtp.start());
+  const ctx = useTestApp({ clock, env: () => ({ SMTP_URL: smtp.url, TRUSTED_PROXY_COUNT: '1' }) });
+  afterAll(() => smtp.stop());
   let ip: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    smtp = await new SmtpCatcher().start();
-    dev = await startTestApp({
-      config: testConfig({ SMTP_URL: smtp.url, TRUSTED_PROXY_COUNT: '1' }),
-      databaseUrl: db.url,
-      clock,
-    });
-  });
-
-  afterAll(async () => {
-    await dev?.close();
-    await smtp?.stop();
-    await db?.drop();
-  });
 
   beforeEach(() => {
     ip = newIp();
   });
 
-  function call(method: Method, path: string, token?: string, from: string = ip, app: TestApp = dev) {
+  function call(method: Method, path: string, token?: string, from: string = ip, app: TestApp = ctx.testApp) {
     const request = app.http[method](path).set('X-Forwarded-For', from);
     return token ? request.set(bearer(token)) : request;
   }
@@ -83,7 +68,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     email: string,
     password: string = FIXTURE_PASSWORD,
     from: string = ip,
-    app: TestApp = dev,
+    app: TestApp = ctx.testApp,
   ): Promise<TokenPair> {
     const response = await call('post', '/auth/login', undefined, from, app).send({ email, password });
     expect({ status: response.status, body: response.body }).toEqual({
@@ -94,7 +79,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
   }
 
   async function userRow(id: string): Promise<UserRow> {
-    const rows: UserRow[] = await dev.dataSource.query(
+    const rows: UserRow[] = await ctx.testApp.dataSource.query(
       `SELECT id, email, password_hash, role, first_name, last_name, phone, is_verified, is_active, expo_push_token,
               password_changed_at, verification_code, photo_url, created_at
          FROM users WHERE id = $1`,
@@ -104,15 +89,16 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
   }
 
   async function isBlacklisted(jti: string): Promise<boolean> {
-    const rows: unknown[] = await dev.dataSource.query('SELECT 1 FROM blacklisted_tokens WHERE jti = $1', [
-      jti,
-    ]);
+    const rows: unknown[] = await ctx.testApp.dataSource.query(
+      'SELECT 1 FROM blacklisted_tokens WHERE jti = $1',
+      [jti],
+    );
     return rows.length > 0;
   }
 
   /** Recipients of the e-mail jobs queued for these addresses (pg-boss keeps delivered jobs for hours). */
   async function mailJobsTo(addresses: string[]): Promise<string[]> {
-    const rows: { to: string }[] = await dev.dataSource.query(
+    const rows: { to: string }[] = await ctx.testApp.dataSource.query(
       `SELECT data->>'to' AS "to" FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' = ANY($1) ORDER BY 1`,
       [addresses],
     );
@@ -121,7 +107,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
   describe('forgot-password and reset-password (§2.1-11, §2.1-12)', () => {
     it('AUTH-15: answers an existing and an unknown address identically and mails only the existing one', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const unknown = uniqueEmail('nobody');
 
       const forUnknown = await call('post', '/auth/forgot-password').send({ email: unknown });
@@ -153,7 +139,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('§3: the mailed reset token carries every common claim: sub, exp, iat, iss, type and a uuid jti', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
 
       expect((await call('post', '/auth/forgot-password').send({ email: user.email })).status).toBe(200);
       const token = resetTokenFrom(await smtp.waitFor(user.email));
@@ -170,7 +156,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('AUTH-16: the mailed token resets the password, is consumed, and kills the earlier sessions', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const before = await login(user.email);
       clock.advance(1_000);
 
@@ -191,7 +177,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
       );
       expect((await userRow(user.id)).password_changed_at).toEqual(clock.now());
       const { jti, exp } = claimsOf(token);
-      const blacklisted: { expires_at: Date }[] = await dev.dataSource.query(
+      const blacklisted: { expires_at: Date }[] = await ctx.testApp.dataSource.query(
         'SELECT expires_at FROM blacklisted_tokens WHERE jti = $1',
         [jti],
       );
@@ -233,7 +219,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
       ];
 
       it.each(cases)('AUTH-17 %s → 400 and nothing changes', async (_, tokenFor, detail) => {
-        const user = await createUser(dev.dataSource);
+        const user = await createUser(ctx.testApp.dataSource);
         const hashBefore = (await userRow(user.id)).password_hash;
         const token = await tokenFor(user);
 
@@ -252,7 +238,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
       });
 
       it('AUTH-17 (d): the same valid token a second time → 400 "This token has already been used"', async () => {
-        const user = await createUser(dev.dataSource);
+        const user = await createUser(ctx.testApp.dataSource);
         const token = forgeToken({ sub: user.id, type: 'password_reset' });
 
         const first = await call('post', '/auth/reset-password').send({ token, new_password: NEW_PASSWORD });
@@ -276,7 +262,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
       });
 
       it('AUTH-17 (d): five concurrent resets with one token → exactly one 200 and four 400', async () => {
-        const user = await createUser(dev.dataSource);
+        const user = await createUser(ctx.testApp.dataSource);
         const token = forgeToken({ sub: user.id, type: 'password_reset' });
 
         const responses = await Promise.all(
@@ -293,7 +279,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
         expect(losers).toHaveLength(4);
         for (const loser of losers)
           expectDomainError(loser, 400, 'This token has already been used', 'token_already_used');
-        const blacklisted: unknown[] = await dev.dataSource.query(
+        const blacklisted: unknown[] = await ctx.testApp.dataSource.query(
           'SELECT 1 FROM blacklisted_tokens WHERE jti = $1',
           [claimsOf(token).jti],
         );
@@ -306,7 +292,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
   describe('change-password (§2.1-13)', () => {
     it('AUTH-18 (a): a wrong old password → 400 "Incorrect old password"', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
 
       const response = await call('post', '/auth/change-password', access_token).send({
@@ -321,7 +307,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('AUTH-18 (b): a new password outside the policy ("weak") → 422', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
 
       const response = await call('post', '/auth/change-password', access_token).send({
@@ -337,7 +323,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('AUTH-18 (c): the new password equal to the current one → 400 "…must be different…"', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       // The fixture password is outside the policy; move to one inside it first.
       const first = await login(user.email);
       const changed = await call('post', '/auth/change-password', first.access_token).send({
@@ -369,7 +355,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
   describe('PATCH /auth/me (§2.1-7)', () => {
     it('§2.1-7: sets names and phone, then clears them with null; unknown fields are ignored', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
 
       const set = await call('patch', '/auth/me', access_token).send({
@@ -426,7 +412,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('§2.1-7: only the fields present change', async () => {
-      const user = await createUser(dev.dataSource, {
+      const user = await createUser(ctx.testApp.dataSource, {
         firstName: 'Camille',
         lastName: 'Durand',
         phone: '0612345678',
@@ -449,7 +435,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('N7: {"email": null} → 422 on the email field, nothing changes', async () => {
-      const user = await createUser(dev.dataSource, { firstName: 'Camille' });
+      const user = await createUser(ctx.testApp.dataSource, { firstName: 'Camille' });
       const { access_token } = await login(user.email);
 
       const response = await call('patch', '/auth/me', access_token).send({
@@ -475,7 +461,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('§2.1-7/§10: an e-mail change unverifies the account, mails the new address and ends every session', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const tokens = await login(user.email);
       clock.advance(1_000);
       const newEmail = uniqueEmail('moved');
@@ -515,7 +501,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('§2.1-7: the current address again is no change (stays verified, sessions kept)', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
       clock.advance(1_000);
 
@@ -528,8 +514,8 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('§2.1-7: an address another user has → 409 "Email already in use", nothing changes', async () => {
-      const user = await createUser(dev.dataSource);
-      const other = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
+      const other = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
 
       const response = await call('patch', '/auth/me', access_token).send({
@@ -549,7 +535,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     it('N8: two users taking the same new address at once → one 200 and one 409, never a 500 (10 rounds)', async () => {
       for (let round = 0; round < 10; round++) {
         // Fresh users each round: the winner's token is revoked by its e-mail change.
-        const users = [await createUser(dev.dataSource), await createUser(dev.dataSource)];
+        const users = [await createUser(ctx.testApp.dataSource), await createUser(ctx.testApp.dataSource)];
         const tokens = users.map((user) => ({ access_token: forgeToken({ sub: user.id }) }));
         const target = uniqueEmail(`race${round}`);
         const before = await Promise.all(users.map((user) => userRow(user.id)));
@@ -569,9 +555,10 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
           is_verified: false,
         });
         expectDomainError(responses[loser], 409, 'Email already in use', 'email_in_use');
-        const owners: { id: string }[] = await dev.dataSource.query('SELECT id FROM users WHERE email = $1', [
-          target,
-        ]);
+        const owners: { id: string }[] = await ctx.testApp.dataSource.query(
+          'SELECT id FROM users WHERE email = $1',
+          [target],
+        );
         expect(owners).toEqual([{ id: users[winner].id }]);
         expect(await userRow(users[loser].id)).toEqual(before[loser]);
         expect(await mailJobsTo([target])).toEqual([target]);
@@ -583,7 +570,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     it.each(['ExponentPushToken[abc-DEF_123]', 'ExpoPushToken[x]'])(
       '§2.1-8: %s → 200 {"status":"ok"} and stored',
       async (token) => {
-        const user = await createUser(dev.dataSource);
+        const user = await createUser(ctx.testApp.dataSource);
         const { access_token } = await login(user.email);
 
         const response = await call('post', '/auth/push-token', access_token).send({ token });
@@ -606,11 +593,12 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
         type: 'string_too_long',
       },
     ])('§2.1-8/§10: $label → 422 with the Expo message, the stored token kept', async ({ token, type }) => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
-      await dev.dataSource.query("UPDATE users SET expo_push_token = 'ExpoPushToken[kept]' WHERE id = $1", [
-        user.id,
-      ]);
+      await ctx.testApp.dataSource.query(
+        "UPDATE users SET expo_push_token = 'ExpoPushToken[kept]' WHERE id = $1",
+        [user.id],
+      );
 
       const response = await call('post', '/auth/push-token', access_token).send({ token });
 
@@ -625,7 +613,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('§2.1-9: DELETE /auth/push-token → 200 {"status":"ok"} and the column is NULL', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token } = await login(user.email);
       expect(
         (await call('post', '/auth/push-token', access_token).send({ token: 'ExpoPushToken[gone]' })).status,
@@ -643,7 +631,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
   describe('account deletion (§2.1-14)', () => {
     it('AUTH-19: DELETE /auth/me anonymises the buyer, revokes the token and refuses the old login', async () => {
-      const user = await createUser(dev.dataSource, {
+      const user = await createUser(ctx.testApp.dataSource, {
         phone: '+33612345678',
         firstName: 'Jeanne',
         lastName: 'Martin',
@@ -690,7 +678,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('AUTH-19/N9: a refresh token obtained before the deletion is refused afterwards', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token, refresh_token } = await login(user.email);
       clock.advance(1_000);
 
@@ -702,7 +690,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('AUTH-19/N9: a refresh token obtained just before the deletion (inside the 500 ms tolerance) is refused too', async () => {
-      const user = await createUser(dev.dataSource);
+      const user = await createUser(ctx.testApp.dataSource);
       const { access_token, refresh_token } = await login(user.email);
       clock.advance(400);
 
@@ -716,11 +704,11 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     describe('the last admin (§2.1-14 step 1, §7.8)', () => {
       beforeEach(async () => {
         // Each case starts from a database without any admin.
-        await dev.dataSource.query("UPDATE users SET role = 'buyer' WHERE role = 'admin'");
+        await ctx.testApp.dataSource.query("UPDATE users SET role = 'buyer' WHERE role = 'admin'");
       });
 
       it('§2.1-14: the only admin deleting itself → 409, nothing changes', async () => {
-        const admin = await createUser(dev.dataSource, { role: 'admin' });
+        const admin = await createUser(ctx.testApp.dataSource, { role: 'admin' });
         const { access_token } = await login(admin.email);
 
         const response = await call('delete', '/auth/me', access_token);
@@ -737,8 +725,8 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
       it('§2.1-14: with two admins, one can delete itself', async () => {
         const [first, second] = [
-          await createUser(dev.dataSource, { role: 'admin' }),
-          await createUser(dev.dataSource, { role: 'admin' }),
+          await createUser(ctx.testApp.dataSource, { role: 'admin' }),
+          await createUser(ctx.testApp.dataSource, { role: 'admin' }),
         ];
         const { access_token } = await login(first.email);
 
@@ -754,8 +742,8 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
       it('§2.1-14/§7.8: once the other admin has deleted itself, the remaining one is the last admin → 409', async () => {
         const [first, second] = [
-          await createUser(dev.dataSource, { role: 'admin' }),
-          await createUser(dev.dataSource, { role: 'admin' }),
+          await createUser(ctx.testApp.dataSource, { role: 'admin' }),
+          await createUser(ctx.testApp.dataSource, { role: 'admin' }),
         ];
         const [firstTokens, secondTokens] = [await login(first.email), await login(second.email)];
         expect((await call('delete', '/auth/me', firstTokens.access_token)).status).toBe(200);
@@ -768,8 +756,8 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
       it('§2.1-14: two admins deleting themselves at once → exactly one 200 and one 409', async () => {
         const admins = [
-          await createUser(dev.dataSource, { role: 'admin' }),
-          await createUser(dev.dataSource, { role: 'admin' }),
+          await createUser(ctx.testApp.dataSource, { role: 'admin' }),
+          await createUser(ctx.testApp.dataSource, { role: 'admin' }),
         ];
         const tokens = await Promise.all(admins.map((admin) => login(admin.email)));
 
@@ -787,7 +775,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
 
   describe('GDPR export (§2.1-15)', () => {
     it('AUTH-23: GET /auth/me/export → 200 with the profile and the buyer sections', async () => {
-      const user = await createUser(dev.dataSource, { firstName: 'Camille', lastName: 'Durand' });
+      const user = await createUser(ctx.testApp.dataSource, { firstName: 'Camille', lastName: 'Durand' });
       const { access_token } = await login(user.email);
 
       const response = await call('get', '/auth/me/export', access_token);
@@ -823,8 +811,8 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
     });
 
     it('AUTH-23: values a spreadsheet would execute are exported with a leading quote', async () => {
-      const user = await createUser(dev.dataSource);
-      await dev.dataSource.query(
+      const user = await createUser(ctx.testApp.dataSource);
+      await ctx.testApp.dataSource.query(
         "UPDATE users SET phone = '+33600000001', first_name = '=HYPERLINK(\"x\")', last_name = '@SUM(A1)' WHERE id = $1",
         [user.id],
       );
@@ -849,7 +837,7 @@ describe('Auth: account endpoints (identity §2.1-7…15)', () => {
       beforeAll(async () => {
         prod = await startTestApp({
           config: productionTestConfig({ SMTP_URL: smtp.url, TRUSTED_PROXY_COUNT: '1' }),
-          databaseUrl: db.url,
+          databaseUrl: ctx.db.url,
           clock,
         });
       });

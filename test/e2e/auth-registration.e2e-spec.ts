@@ -3,12 +3,11 @@ import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { register as metricsRegistry } from 'prom-client';
 import type { Response } from 'supertest';
-import { startTestApp, type TestApp } from '../support/app';
-import { TEST_JWT_SECRET, testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { TEST_JWT_SECRET } from '../support/config';
 import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
+import { useTestApp } from '../support/test-app-context';
 
 /**
  * identity-platform §2.1 endpoints 1–4 with the HEAD changes of §10 and decision D1: registration
@@ -114,27 +113,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 describe('auth: registration, e-mail verification and login gates (identity §2.1-1..4, §10, D1)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let smtp: SmtpCatcher;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    smtp = await new SmtpCatcher().start();
-    testApp = await startTestApp({
-      config: testConfig({ SMTP_URL: smtp.url, TRUSTED_PROXY_COUNT: '1', FRONTEND_URL }),
-      databaseUrl: db.url,
-    });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await smtp?.stop();
-    await db?.drop();
-  });
+  const smtp = new SmtpCatcher();
+  beforeAll(() => smtp.start());
+  const ctx = useTestApp({ env: () => ({ SMTP_URL: smtp.url, TRUSTED_PROXY_COUNT: '1', FRONTEND_URL }) });
+  afterAll(() => smtp.stop());
 
   const post = (path: string, body: object, ip = newIp()) =>
-    testApp.http.post(path).set('X-Forwarded-For', ip).send(body);
+    ctx.testApp.http.post(path).set('X-Forwarded-For', ip).send(body);
 
   const registerBody = (email: string, overrides: Record<string, unknown> = {}) => ({
     email,
@@ -151,7 +136,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
   }
 
   const usersWithEmail = (email: string): Promise<UserRow[]> =>
-    testApp.dataSource.query('SELECT * FROM users WHERE email = $1', [email]);
+    ctx.testApp.dataSource.query('SELECT * FROM users WHERE email = $1', [email]);
 
   async function userWithEmail(email: string): Promise<UserRow> {
     const rows = await usersWithEmail(email);
@@ -173,7 +158,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
 
   /** Mail jobs ever enqueued for `address` (pg-boss keeps completed jobs for hours). */
   async function mailJobs(address: string): Promise<MailJobRow[]> {
-    return testApp.dataSource.query(
+    return ctx.testApp.dataSource.query(
       `SELECT state, retry_count, retry_limit, retry_delay, retry_backoff,
               EXTRACT(EPOCH FROM (start_after - now()))::float AS delay_s
          FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' = $1 ORDER BY created_on`,
@@ -186,7 +171,10 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
    * later e-mail to a fresh address arrived, every earlier one has been handled.
    */
   async function laterMailDelivered(): Promise<void> {
-    const sentinel = await createUser(testApp.dataSource, { email: newEmail('sentinel'), isVerified: false });
+    const sentinel = await createUser(ctx.testApp.dataSource, {
+      email: newEmail('sentinel'),
+      isVerified: false,
+    });
     expect((await post('/auth/resend-verification', { email: sentinel.email })).status).toBe(200);
     await smtp.waitFor(sentinel.email);
   }
@@ -282,7 +270,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
 
   describe('POST /auth/register: anti-enumeration and schema (AUTH-03, AUTH-04, AUTH-08)', () => {
     it('AUTH-03 N2 §7.9: a taken address gets the identical 201 body, nothing is created or sent, the old password still logs in', async () => {
-      const existing = await createUser(testApp.dataSource, { email: newEmail('auth03') });
+      const existing = await createUser(ctx.testApp.dataSource, { email: newEmail('auth03') });
       const [before] = await usersWithEmail(existing.email);
 
       const response = await post(
@@ -450,7 +438,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
       // The same address typed differently (spaces, domain case) is the same account.
       await register('  Jean.Dupont@EXAMPLE.FR  ');
       expect(
-        await testApp.dataSource.query("SELECT email FROM users WHERE lower(email) LIKE 'jean.dupont@%'"),
+        await ctx.testApp.dataSource.query("SELECT email FROM users WHERE lower(email) LIKE 'jean.dupont@%'"),
       ).toEqual([{ email: stored }]);
     });
 
@@ -501,7 +489,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
       expect(verified.status).toBe(200);
       const tokens = await login(email, PASSWORD);
       expect(tokens.status).toBe(200);
-      const me = await testApp.http
+      const me = await ctx.testApp.http
         .get('/auth/me')
         .set('X-Forwarded-For', newIp())
         .set(bearer(tokens.body.access_token));
@@ -668,7 +656,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     it('N26: an expired code is refused with 400 and the attempt is counted', async () => {
       const email = newEmail('expired');
       const { code } = await registerAndReadCode(email);
-      await testApp.dataSource.query(
+      await ctx.testApp.dataSource.query(
         "UPDATE users SET verification_code_expires_at = now() - interval '1 second' WHERE email = $1",
         [email],
       );
@@ -694,7 +682,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
         verification_code: null,
         verification_code_attempts: 0,
       });
-      const blacklisted: { expires_at: Date }[] = await testApp.dataSource.query(
+      const blacklisted: { expires_at: Date }[] = await ctx.testApp.dataSource.query(
         'SELECT expires_at FROM blacklisted_tokens WHERE jti = $1',
         [claims.jti],
       );
@@ -737,7 +725,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     ])(
       '§2.1-2: %s as verification token → 400 "Invalid or expired verification token"',
       async (_case, make) => {
-        const { email } = await createUser(testApp.dataSource, {
+        const { email } = await createUser(ctx.testApp.dataSource, {
           email: newEmail('badlink'),
           isVerified: false,
         });
@@ -764,7 +752,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     });
 
     it('HEAD: a deactivated account with the right password → 403 "Account has been deactivated…"', async () => {
-      const user = await createUser(testApp.dataSource, { email: newEmail('inactive'), isActive: false });
+      const user = await createUser(ctx.testApp.dataSource, { email: newEmail('inactive'), isActive: false });
       const response = await login(user.email, user.password);
       expect(response.status).toBe(403);
       expect(response.body).toEqual(domainError(DEACTIVATED, 'account_deactivated'));
@@ -774,7 +762,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
   describe('POST /auth/resend-verification (identity §2.1-3, §7.9, AUTH-29)', () => {
     it('§7.9: always 200 {"status":"sent"}; only the unverified address gets a new e-mail with a new code', async () => {
       const unknown = newEmail('resend');
-      const verified = await createUser(testApp.dataSource, { email: newEmail('resend') });
+      const verified = await createUser(ctx.testApp.dataSource, { email: newEmail('resend') });
       const pending = newEmail('resend');
       const { code } = await registerAndReadCode(pending);
 
@@ -807,7 +795,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
       expect((await post('/auth/verify-email', { token: linkTokenOf(second) })).status).toBe(200);
 
       const records = await until('the email_sent log lines', async () => {
-        const found = testApp.logs.records();
+        const found = ctx.testApp.logs.records();
         return found.filter((r) => r.event === 'email_sent' && r.to === `z***@${DOMAIN}`).length >= 2
           ? found
           : undefined;
@@ -821,7 +809,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
       expect(records.filter((r) => r.event === 'user_registered')).toContainEqual(
         expect.objectContaining({ user_id: id, role: 'buyer' }),
       );
-      const text = testApp.logs.text;
+      const text = ctx.testApp.logs.text;
       expect(text).not.toContain(email);
       expect(text).not.toContain(local);
       for (const secret of [codeOf(mail), codeOf(second), linkTokenOf(mail), linkTokenOf(second)])
@@ -842,7 +830,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     });
 
     it('AUTH-27 HEAD: an empty password → 422; a wrong one or an unknown address → 401, never 500', async () => {
-      const user = await createUser(testApp.dataSource, { email: newEmail('auth27') });
+      const user = await createUser(ctx.testApp.dataSource, { email: newEmail('auth27') });
       const empty = await login(user.email, '');
       expect(empty.status).toBe(422);
       expect(empty.body.detail).toEqual([
@@ -859,7 +847,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     });
 
     it('AUTH-27: a hash made by the standard bcrypt library (the fixture) verifies at login', async () => {
-      const user = await createUser(testApp.dataSource, { email: newEmail('auth27') });
+      const user = await createUser(ctx.testApp.dataSource, { email: newEmail('auth27') });
       expect((await userWithEmail(user.email)).password_hash).toMatch(/^\$2b\$12\$/);
       const response = await login(user.email, FIXTURE_PASSWORD);
       expect(response.status).toBe(200);
@@ -875,7 +863,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     /** Pending mail jobs would take the refusals meant for the test's own e-mails. */
     async function mailQueueIdle(): Promise<void> {
       await until('an idle mail queue', async () => {
-        const [{ pending }]: { pending: number }[] = await testApp.dataSource.query(
+        const [{ pending }]: { pending: number }[] = await ctx.testApp.dataSource.query(
           "SELECT count(*)::int AS pending FROM pgboss.job WHERE name = 'mail.send' AND state IN ('created', 'retry', 'active')",
         );
         return pending === 0 ? true : undefined;
@@ -884,7 +872,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
 
     /** Skips the backoff wait of `address`'s job in retry (the delay itself is asserted first). */
     const fastForward = (address: string) =>
-      testApp.dataSource.query(
+      ctx.testApp.dataSource.query(
         "UPDATE pgboss.job SET start_after = now() WHERE name = 'mail.send' AND state = 'retry' AND data->>'to' = $1",
         [address],
       );
@@ -922,7 +910,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
     }, 30_000);
 
     it('AUTH-28: forgot-password and resend-verification answer 200 while SMTP refuses; both e-mails arrive later', async () => {
-      const verified = await createUser(testApp.dataSource, { email: newEmail('auth28') });
+      const verified = await createUser(ctx.testApp.dataSource, { email: newEmail('auth28') });
       const pending = newEmail('auth28');
       await registerAndReadCode(pending);
       await mailQueueIdle();
@@ -950,7 +938,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
 
   describe('M-011: after every test above', () => {
     it('M-011: no address used by this file appears in full in any log line, only masked', () => {
-      const text = testApp.logs.text;
+      const text = ctx.testApp.logs.text;
       const leaked = [...usedAddresses].filter((address) => text.includes(address));
       expect(leaked).toEqual([]);
       expect(text).toContain(`"to":"a***@${DOMAIN}"`);

@@ -1,15 +1,13 @@
 import { PUSH_QUEUE } from '../../src/notifications/push/push-delivery';
-import { startTestApp, type TestApp } from '../support/app';
 import { attachStripeAccount, bookingRequest } from '../support/booking-factories';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { waitForIdleQueue } from '../support/delivery';
 import { FakeExpo } from '../support/fake-expo';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, createUser, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
 import { addDays, createMechanic, createSlot } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 
@@ -18,42 +16,35 @@ const NOW = '2026-03-02T09:00:00.000Z';
  * the PaymentIntent is the development gateway's, and the mechanic's push leaves after the answer.
  */
 describe('booking creation: development payments and the mechanic push', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let expo: FakeExpo;
   let stripe: FakeStripe;
-  let testApp: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     expo = await FakeExpo.start();
     // Running but not configured: it proves that nothing reaches a Stripe API.
     stripe = await new FakeStripe().start();
-    testApp = await startTestApp({
-      config: testConfig({ EXPO_PUSH_URL: expo.url, STRIPE_SECRET_KEY: '' }),
-      databaseUrl: db.url,
-      clock: new FixedClock(new Date(NOW)),
-    });
   });
-
+  const ctx = useTestApp({
+    clock: new FixedClock(new Date(NOW)),
+    env: () => ({ EXPO_PUSH_URL: expo.url, STRIPE_SECRET_KEY: '' }),
+  });
   afterAll(async () => {
-    await testApp?.close();
     await expo?.close();
     await stripe?.stop();
-    await db?.drop();
   });
 
   async function bookableSlot(mechanicUser: Parameters<typeof createMechanic>[2] = {}) {
-    const mechanic = await createMechanic(testApp.dataSource, {}, mechanicUser);
-    await attachStripeAccount(testApp.dataSource, mechanic.profileId, `acct_mock_${mechanic.profileId}`);
-    const slotId = await createSlot(testApp.dataSource, mechanic.profileId, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {}, mechanicUser);
+    await attachStripeAccount(ctx.testApp.dataSource, mechanic.profileId, `acct_mock_${mechanic.profileId}`);
+    const slotId = await createSlot(ctx.testApp.dataSource, mechanic.profileId, {
       date: addDays('2026-03-02', 1),
     });
     return { mechanic, slotId };
   }
 
   const book = async (body: Record<string, unknown>) => {
-    const buyer = await createUser(testApp.dataSource);
-    return testApp.http
+    const buyer = await createUser(ctx.testApp.dataSource);
+    return ctx.testApp.http
       .post('/bookings')
       .set('X-Forwarded-For', newIp())
       .set(bearer(forgeToken({ sub: buyer.id })))
@@ -71,7 +62,7 @@ describe('booking creation: development payments and the mechanic push', () => {
       [201, null],
       [201, null],
     ]);
-    const rows: { stripe_payment_intent_id: string }[] = await testApp.dataSource.query(
+    const rows: { stripe_payment_intent_id: string }[] = await ctx.testApp.dataSource.query(
       'SELECT stripe_payment_intent_id FROM bookings WHERE id = ANY($1::uuid[])',
       [responses.map((response) => response.body.booking.id)],
     );
@@ -87,7 +78,7 @@ describe('booking creation: development payments and the mechanic push', () => {
   it('NOTIF-08 C-009: POST /bookings answers before the slow push, which then reaches the mechanic once with the booking category', async () => {
     const pushToken = 'ExponentPushToken[abc]';
     const { mechanic, slotId } = await bookableSlot({ expoPushToken: pushToken });
-    await waitForIdleQueue(testApp.dataSource, PUSH_QUEUE);
+    await waitForIdleQueue(ctx.testApp.dataSource, PUSH_QUEUE);
     expo.received.length = 0;
     expo.delayAnswers(2_000);
 
@@ -98,7 +89,7 @@ describe('booking creation: development payments and the mechanic push', () => {
     expect(response.status).toBe(201);
     expect(elapsed).toBeLessThan(2_000);
     await expo.waitForAccepted(1);
-    await waitForIdleQueue(testApp.dataSource, PUSH_QUEUE);
+    await waitForIdleQueue(ctx.testApp.dataSource, PUSH_QUEUE);
     expect(expo.received).toEqual([
       {
         to: pushToken,

@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MechanicFileReferences } from '../../src/mechanics/persistence/mechanic-file-references';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
 import { counterValue } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
 import { FAKE_S3_BUCKET, FAKE_S3_PUBLIC_URL, FakeS3 } from '../support/fake-s3';
 import { createMechanic } from '../support/mechanic-factories';
+import { useTestApp } from '../support/test-app-context';
 
 const NOW = new Date('2026-11-22T03:00:00.000Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 3_600_000);
@@ -20,22 +18,11 @@ describe('detect_orphaned_files (bookings-payments §7.11) against a fake S3', (
   const clock = new FixedClock(NOW);
   // Two keys per page: every run below walks several ListObjectsV2 pages.
   const s3 = new FakeS3(2);
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  beforeAll(() => s3.start());
+  const ctx = useTestApp({ clock, env: () => s3.env });
+  afterAll(() => s3.close());
 
-  const runSweep = () => testApp.app.get(JobRunner).run('detect_orphaned_files');
-
-  beforeAll(async () => {
-    await s3.start();
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(s3.env), databaseUrl: db.url, clock });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-    await s3.close();
-  });
+  const runSweep = () => ctx.testApp.app.get(JobRunner).run('detect_orphaned_files');
 
   beforeEach(() => s3.reset());
 
@@ -50,21 +37,21 @@ describe('detect_orphaned_files (bookings-payments §7.11) against a fake S3', (
     ];
     for (const key of [...referenced, 'old.jpg']) s3.putObject(FAKE_S3_BUCKET, key, daysAgo(10));
     s3.putObject(FAKE_S3_BUCKET, 'recent.jpg', daysAgo(2));
-    const buyer = await createUser(testApp.dataSource);
-    await testApp.dataSource.query('UPDATE users SET photo_url = $2 WHERE id = $1', [
+    const buyer = await createUser(ctx.testApp.dataSource);
+    await ctx.testApp.dataSource.query('UPDATE users SET photo_url = $2 WHERE id = $1', [
       buyer.id,
       urlOf('avatars/user-photo.jpg'),
     ]);
-    const mechanic = await createMechanic(testApp.dataSource, {
+    const mechanic = await createMechanic(ctx.testApp.dataSource, {
       identityDocumentUrl: urlOf('identity/id-card.pdf'),
       selfieWithIdUrl: urlOf('identity/selfie.jpg'),
       cvUrl: urlOf('cv/cv.pdf'),
     });
-    await testApp.dataSource.query('UPDATE mechanic_profiles SET photo_url = $2 WHERE id = $1', [
+    await ctx.testApp.dataSource.query('UPDATE mechanic_profiles SET photo_url = $2 WHERE id = $1', [
       mechanic.profileId,
       urlOf('avatars/mechanic-photo.png'),
     ]);
-    await testApp.dataSource.query(
+    await ctx.testApp.dataSource.query(
       `INSERT INTO diplomas (mechanic_id, name, document_url) VALUES ($1, 'CAP', $2)`,
       [mechanic.profileId, urlOf('diplomas/cap.pdf')],
     );
@@ -79,7 +66,7 @@ describe('detect_orphaned_files (bookings-payments §7.11) against a fake S3', (
   });
 
   it('JOB-23: an empty bucket costs one listing: no database scan, no deletes', async () => {
-    const scan = jest.spyOn(testApp.app.get(MechanicFileReferences), 'referencedAmong');
+    const scan = jest.spyOn(ctx.testApp.app.get(MechanicFileReferences), 'referencedAmong');
     try {
       expect(await runSweep()).toBe(0);
       expect(scan).not.toHaveBeenCalled();
@@ -111,14 +98,14 @@ describe('detect_orphaned_files (bookings-payments §7.11) against a fake S3', (
   });
 
   it('JOB-23: files uploaded through the storage driver are found by the sweep under the URL it returned', async () => {
-    const storage = testApp.app.get(MechanicFileReferences);
-    const mechanic = await createMechanic(testApp.dataSource);
-    const upload = await testApp.http
+    const storage = ctx.testApp.app.get(MechanicFileReferences);
+    const mechanic = await createMechanic(ctx.testApp.dataSource);
+    const upload = await ctx.testApp.http
       .post('/mechanics/me/cv')
       .set('Authorization', `Bearer ${mechanic.token}`)
       .attach('cv', Buffer.from('%PDF-1.4 test'), { filename: 'cv.pdf', contentType: 'application/pdf' });
     expect(upload.status).toBe(200);
-    const [{ cv_url }] = await testApp.dataSource.query(
+    const [{ cv_url }] = await ctx.testApp.dataSource.query(
       'SELECT cv_url FROM mechanic_profiles WHERE id = $1',
       [mechanic.profileId],
     );
@@ -137,8 +124,11 @@ describe('detect_orphaned_files (bookings-payments §7.11) against a fake S3', (
 describe('detect_orphaned_files on the development storage (STORAGE_DIR)', () => {
   const clock = new FixedClock(NOW);
   let directory: string;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'emecano-sweep-'));
+  });
+  const ctx = useTestApp({ clock, env: () => ({ STORAGE_DIR: directory }) });
+  afterAll(() => rm(directory, { recursive: true, force: true }));
 
   async function file(key: string, modified: Date): Promise<void> {
     const path = join(directory, key);
@@ -147,33 +137,17 @@ describe('detect_orphaned_files on the development storage (STORAGE_DIR)', () =>
     await utimes(path, modified, modified);
   }
 
-  beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'emecano-sweep-'));
-    db = await createTestDatabase();
-    testApp = await startTestApp({
-      config: testConfig({ STORAGE_DIR: directory }),
-      databaseUrl: db.url,
-      clock,
-    });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
-    await rm(directory, { recursive: true, force: true });
-  });
-
   it('JOB-23: deletes the old unreferenced file of the directory, keeps the referenced and the recent ones', async () => {
     await file('avatars/kept.jpg', daysAgo(10));
     await file('avatars/orphan.jpg', daysAgo(10));
     await file('cv/recent.pdf', daysAgo(2));
-    const user = await createUser(testApp.dataSource);
-    await testApp.dataSource.query('UPDATE users SET photo_url = $2 WHERE id = $1', [
+    const user = await createUser(ctx.testApp.dataSource);
+    await ctx.testApp.dataSource.query('UPDATE users SET photo_url = $2 WHERE id = $1', [
       user.id,
       '/uploads/avatars/kept.jpg',
     ]);
 
-    expect(await testApp.app.get(JobRunner).run('detect_orphaned_files')).toBe(1);
+    expect(await ctx.testApp.app.get(JobRunner).run('detect_orphaned_files')).toBe(1);
 
     expect((await readdir(directory, { recursive: true })).sort()).toEqual(
       ['avatars', join('avatars', 'kept.jpg'), 'cv', join('cv', 'recent.pdf')].sort(),

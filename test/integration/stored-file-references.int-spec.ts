@@ -2,9 +2,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { Client } from 'pg';
 import { markedProviders } from '../../src/common/discovery/marked-providers';
 import { ReferencesStoredFiles, type StoredFileReferences } from '../../src/storage/stored-file-references';
-import { startTestApp, type TestApp } from '../support/app';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { useTestApp } from '../support/test-app-context';
 
 interface UrlColumn {
   table: string;
@@ -53,47 +51,38 @@ async function plant(client: Client, { table, column, type }: UrlColumn, url: st
 }
 
 describe('stored-file references (§7.11)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-  let client: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-    client = new Client({ connectionString: db.url });
-    await client.connect();
-    await client.query(`SET session_replication_role = replica`);
-  });
-
-  afterAll(async () => {
-    await client?.end();
-    await testApp?.close();
-    await db?.drop();
-  });
+  const ctx = useTestApp();
 
   it('JOB-23: every column holding stored URLs is answered for by a @ReferencesStoredFiles() provider, so the sweep never deletes a file in use', async () => {
-    const columns = await urlColumns(client);
-    expect(columns.map(({ table, column }) => `${table}.${column}`)).toEqual(
-      expect.arrayContaining(['users.photo_url', 'mechanic_profiles.cv_url', 'diplomas.document_url']),
-    );
-    const sentinels = new Map<string, string>();
-    for (const column of columns) {
-      const url = `https://files.emecano.test/probe/${column.table}/${column.column}.pdf`;
-      await plant(client, column, url);
-      sentinels.set(url, `${column.table}.${column.column}`);
+    const client = new Client({ connectionString: ctx.db.url });
+    await client.connect();
+    try {
+      await client.query(`SET session_replication_role = replica`);
+      const columns = await urlColumns(client);
+      expect(columns.map(({ table, column }) => `${table}.${column}`)).toEqual(
+        expect.arrayContaining(['users.photo_url', 'mechanic_profiles.cv_url', 'diplomas.document_url']),
+      );
+      const sentinels = new Map<string, string>();
+      for (const column of columns) {
+        const url = `https://files.emecano.test/probe/${column.table}/${column.column}.pdf`;
+        await plant(client, column, url);
+        sentinels.set(url, `${column.table}.${column.column}`);
+      }
+
+      const providers = markedProviders<StoredFileReferences, void>(
+        ctx.testApp.app.get(DiscoveryService),
+        ReferencesStoredFiles,
+      ).map(({ instance }) => instance);
+      const answers = await Promise.all(
+        providers.map((provider) => provider.referencedAmong([...sentinels.keys()])),
+      );
+      const unanswered = [...sentinels]
+        .filter(([url]) => !answers.some((referenced) => referenced.has(url)))
+        .map(([, column]) => column);
+
+      expect(unanswered).toEqual([]);
+    } finally {
+      await client.end();
     }
-
-    const providers = markedProviders<StoredFileReferences, void>(
-      testApp.app.get(DiscoveryService),
-      ReferencesStoredFiles,
-    ).map(({ instance }) => instance);
-    const answers = await Promise.all(
-      providers.map((provider) => provider.referencedAmong([...sentinels.keys()])),
-    );
-    const unanswered = [...sentinels]
-      .filter(([url]) => !answers.some((referenced) => referenced.has(url)))
-      .map(([, column]) => column);
-
-    expect(unanswered).toEqual([]);
   });
 });

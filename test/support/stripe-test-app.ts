@@ -26,30 +26,20 @@ export interface StripeTestAppOptions extends Omit<TestAppContextOptions, 'env'>
  */
 export function useStripeTestApp(options: StripeTestAppOptions = {}): StripeTestContext {
   const { env, stripe, ...appOptions } = options;
-  let fake: FakeStripe | undefined;
-  const started = () => {
-    if (!fake) throw new Error('useStripeTestApp: used before its beforeAll has run');
-    return fake;
-  };
+  const fake = new FakeStripe(stripe);
 
-  beforeAll(async () => {
-    fake = await new FakeStripe(stripe).start();
-  });
-  const app = useTestApp({ ...appOptions, env: () => ({ ...started().env(), ...env }) });
-  afterAll(async () => {
-    await fake?.stop();
-  });
+  beforeAll(() => fake.start());
+  const app = useTestApp({ ...appOptions, env: () => ({ ...fake.env(), ...env }) });
+  afterAll(() => fake.stop());
 
   return {
     get db() {
       return app.db;
     },
-    get fake() {
-      return started();
-    },
+    fake,
     get testApp() {
       return app.testApp;
     },
-    assertMoneyConsistent: (bookingId) => moneyConsistency(app.testApp.dataSource, started())(bookingId),
+    assertMoneyConsistent: (bookingId) => moneyConsistency(app.testApp.dataSource, fake)(bookingId),
   };
 }
