@@ -1,14 +1,10 @@
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
-import { startTestApp, type TestApp } from '../support/app';
 import { createBookingParties, insertBookings } from '../support/booking-factories';
 import { paymentIntentOn } from '../support/booking-payments';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
-import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { bearer, forgeToken } from '../support/factories';
 import { newIp } from '../support/http';
 import { jobFailures, type JobProcess, startJobProcess } from '../support/job-processes';
-import { moneyConsistency } from '../support/money-consistency';
+import { useStripeTestApp } from '../support/stripe-test-app';
 
 const DUE = 1_000;
 const OVERDUE = 1_000;
@@ -34,55 +30,41 @@ interface Final {
  * and no job or request failed (I-2, I-3, I-4, I-5, I-14).
  */
 describe('jobs on three instances at once (issue 9)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let client: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // A Stripe round trip of a few ms, so that claims overlap across processes and lanes.
-    fake = await new FakeStripe({ latencyMs: 5 }).start();
-    client = await startTestApp({ config: testConfig(fake.env()), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await fake?.stop();
-    await db?.drop();
-  });
+  // A Stripe round trip of a few ms, so that claims overlap across processes and lanes.
+  const ctx = useStripeTestApp({ stripe: { latencyMs: 5 } });
 
   it(
     'I-4 / I-5 / I-14: 2,000 due bookings, 3 processes and a client → one state, one money call each, no failure',
     async () => {
-      const { buyer, mechanic } = await createBookingParties(client.dataSource);
+      const { buyer, mechanic } = await createBookingParties(ctx.testApp.dataSource);
       const now = Date.now();
       const authorised = new Date(now - 4 * 3_600_000);
       const row = (status: BookingStatus, extra: Record<string, unknown>) => ({
         status,
         availability_id: null,
         payment_authorized_at: authorised,
-        stripe_payment_intent_id: paymentIntentOn(fake, 4_000, 'requires_capture'),
+        stripe_payment_intent_id: paymentIntentOn(ctx.fake, 4_000, 'requires_capture'),
         release_due_at: null,
         created_at: authorised,
         ...extra,
       });
-      await insertBookings(client.dataSource, buyer.id, mechanic.profileId, [
+      await insertBookings(ctx.testApp.dataSource, buyer.id, mechanic.profileId, [
         ...Array.from({ length: DUE }, () => row('validated', { release_due_at: new Date(now - 60_000) })),
         ...Array.from({ length: OVERDUE }, () => row('pending_acceptance', {})),
       ]);
-      const pending: { id: string }[] = await client.dataSource.query(
+      const pending: { id: string }[] = await ctx.testApp.dataSource.query(
         "SELECT id FROM bookings WHERE status = 'pending_acceptance' ORDER BY random() LIMIT $1",
         [CLIENT_ACTIONS],
       );
 
       const instances: JobProcess[] = Array.from({ length: INSTANCES }, () =>
         startJobProcess(['release_payment', 'check_pending_acceptances'], {
-          DATABASE_URL: db.url,
-          ...fake.env(),
+          DATABASE_URL: ctx.db.url,
+          ...ctx.fake.env(),
         }),
       );
       // The client starts once the jobs have, so that its requests race them.
-      await until(() => fake.requests.length > 0, instances);
+      await until(() => ctx.fake.requests.length > 0, instances);
       const answers = await clientActions(
         pending.map(({ id }, i) =>
           i % 2 === 0
@@ -98,7 +80,7 @@ describe('jobs on three instances at once (issue 9)', () => {
       });
       expect(answers.filter((status) => status !== 200 && status !== 409)).toEqual([]);
 
-      const finals: Final[] = await client.dataSource.query(
+      const finals: Final[] = await ctx.testApp.dataSource.query(
         `SELECT b.id, b.status, b.stripe_payment_intent_id AS pi,
               array_agg(t.from_status || '→' || t.to_status ORDER BY t.id) AS transitions
          FROM bookings b JOIN booking_transitions t ON t.booking_id = b.id
@@ -107,7 +89,7 @@ describe('jobs on three instances at once (issue 9)', () => {
       const untouched = DUE + OVERDUE - finals.length;
       expect(untouched).toBe(0);
       const moneyCalls = new Map<string, string[]>();
-      for (const call of fake.calls(/^POST \/v1\/payment_intents\/\w+\/(capture|cancel)$/)) {
+      for (const call of ctx.fake.calls(/^POST \/v1\/payment_intents\/\w+\/(capture|cancel)$/)) {
         const [, , , pi, action] = call.path.split('/');
         moneyCalls.set(pi, [...(moneyCalls.get(pi) ?? []), action]);
       }
@@ -120,8 +102,7 @@ describe('jobs on three instances at once (issue 9)', () => {
         );
       });
       expect(wrong.slice(0, 5).map((f) => ({ ...f, money: moneyCalls.get(f.pi) }))).toEqual([]);
-      const assertMoneyConsistent = moneyConsistency(client.dataSource, fake);
-      for (const { id } of finals) await assertMoneyConsistent(id);
+      for (const { id } of finals) await ctx.assertMoneyConsistent(id);
     },
     TIMEOUT_MS,
   );
@@ -133,7 +114,7 @@ describe('jobs on three instances at once (issue 9)', () => {
       const batch = requests.slice(start, start + CLIENT_CONCURRENCY);
       const answers = await Promise.all(
         batch.map(({ path, token }) =>
-          client.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)),
+          ctx.testApp.http.patch(path).set('X-Forwarded-For', newIp()).set(bearer(token)),
         ),
       );
       statuses.push(...answers.map((answer) => answer.status));
