@@ -1,30 +1,21 @@
-import { createTestDatabase } from '../support/database';
 import { productionTestConfig, testConfig } from '../support/config';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
+import { useTestDatabase } from '../support/test-app-context';
 
 const DOC_PATHS = ['/docs', '/docs/', '/openapi.json', '/redoc', '/docs-yaml', '/docs/swagger-ui-init.js'];
 
 describe('API docs (identity-platform §0 "API docs", OPS-14)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const ctx = useTestDatabase();
   let dev: TestApp;
   let prod: TestApp;
   let staging: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dev = await startTestApp({ config: testConfig(), databaseUrl: db.url });
-    prod = await startTestApp({ config: productionTestConfig(), databaseUrl: db.url });
-    staging = await startTestApp({
+    dev = await ctx.startApp({ config: testConfig() });
+    prod = await ctx.startApp({ config: productionTestConfig() });
+    staging = await ctx.startApp({
       config: productionTestConfig({ APP_ENV: 'staging', STRIPE_SECRET_KEY: 'sk_test_dummy_key' }),
-      databaseUrl: db.url,
     });
-  });
-
-  afterAll(async () => {
-    await dev?.close();
-    await prod?.close();
-    await staging?.close();
-    await db?.drop();
   });
 
   describe('OPS-14: development serves the docs', () => {

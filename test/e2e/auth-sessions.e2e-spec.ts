@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
 import { productionTestConfig, TEST_JWT_SECRET, testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { bearer, createUser, forgeToken, type UserFixture } from '../support/factories';
 import { claimsOf, newIp, type TokenPair } from '../support/http';
+import { useTestDatabase } from '../support/test-app-context';
 
 /**
  * Sessions end to end (identity §0, §2.0.1, §2.1-4/5/6/10/13, §3, §10, N5, N6, N24, N25):
@@ -117,33 +117,19 @@ const withoutRequestId = (body: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'request_id'));
 
 describe('auth sessions', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const ctx = useTestDatabase();
   let app: TestApp;
   const clock = new FixedClock(new Date(BASE));
-  const started: TestApp[] = [];
 
-  async function start(overrides: Record<string, string>, withClock?: FixedClock): Promise<TestApp> {
-    const testApp = await startTestApp({
-      config: testConfig({ TRUSTED_PROXY_COUNT: '1', ...overrides }),
-      databaseUrl: db.url,
-      clock: withClock,
-    });
-    started.push(testApp);
-    return testApp;
-  }
+  const start = (overrides: Record<string, string>, withClock?: FixedClock): Promise<TestApp> =>
+    ctx.startApp({ config: testConfig({ TRUSTED_PROXY_COUNT: '1', ...overrides }), clock: withClock });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // Memory mode: no Redis, so the lockout keeps its failures in process and follows the clock.
     app = await start({ REDIS_URL: '' }, clock);
   });
 
   beforeEach(() => clock.set(new Date(BASE)));
-
-  afterAll(async () => {
-    await Promise.all(started.map((testApp) => testApp.close()));
-    await db?.drop();
-  });
 
   describe('login (§2.1-4) and GET /auth/me (§2.1-6)', () => {
     it('AUTH-05: login returns a bearer pair with no-store, and the access token opens /auth/me', async () => {
@@ -947,11 +933,7 @@ describe('auth sessions', () => {
     });
 
     it('§5 logout rate limit: 10 per minute in production, the 11th → 429 {"error": …}', async () => {
-      const prod = await startTestApp({
-        config: productionTestConfig({ TRUSTED_PROXY_COUNT: '1' }),
-        databaseUrl: db.url,
-      });
-      started.push(prod);
+      const prod = await ctx.startApp({ config: productionTestConfig({ TRUSTED_PROXY_COUNT: '1' }) });
       const api = client(prod);
       // The production app runs on the system clock, like forgeToken's defaults.
       for (let i = 0; i < 10; i++) {

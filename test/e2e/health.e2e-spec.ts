@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { createTestDatabase } from '../support/database';
 import { productionTestConfig, testConfig } from '../support/config';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
+import { useTestDatabase } from '../support/test-app-context';
 
 const redisUrl = process.env.REDIS_URL;
 const itWithRedis = redisUrl ? it : it.skip;
@@ -42,7 +42,7 @@ async function startSilentServer(): Promise<{ url: string; close(): Promise<void
 }
 
 describe('GET /health (identity-platform §2.4 #37 with the HEAD semantics of §10)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const ctx = useTestDatabase();
   let silentRedis: Awaited<ReturnType<typeof startSilentServer>>;
   const apps: Record<string, TestApp | undefined> = {};
   const app = (name: string): TestApp => {
@@ -52,10 +52,9 @@ describe('GET /health (identity-platform §2.4 #37 with the HEAD semantics of §
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     silentRedis = await startSilentServer();
     const start = async (name: string, config: ReturnType<typeof testConfig>) => {
-      apps[name] = await startTestApp({ config, databaseUrl: db.url });
+      apps[name] = await ctx.startApp({ config });
     };
     await start('devNoRedis', testConfig());
     await start('devUnreachable', testConfig({ REDIS_URL: UNREACHABLE_REDIS }));
@@ -75,9 +74,7 @@ describe('GET /health (identity-platform §2.4 #37 with the HEAD semantics of §
   });
 
   afterAll(async () => {
-    for (const testApp of Object.values(apps)) await testApp?.close();
     await silentRedis?.close();
-    await db?.drop();
   });
 
   describe('OPS-01: everything up', () => {
@@ -202,7 +199,6 @@ describe('GET /health (identity-platform §2.4 #37 with the HEAD semantics of §
         const testApp = app(name);
         expect(testApp.dataSource.isInitialized).toBe(false);
         await expect(testApp.close()).resolves.toBeUndefined();
-        apps[name] = undefined;
       }
     });
   });

@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase } from '../support/database';
 import { productionTestConfig, testConfig } from '../support/config';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { ContractProbeModule } from '../support/fixtures/contract-probe.module';
+import { useTestDatabase } from '../support/test-app-context';
 
 describe('HTTP error contract', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const ctx = useTestDatabase();
   let dev: TestApp;
   let prod: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dev = await startTestApp({ config: testConfig(), databaseUrl: db.url, imports: [ContractProbeModule] });
-    prod = await startTestApp({
-      config: productionTestConfig(),
-      databaseUrl: db.url,
-      imports: [ContractProbeModule],
-    });
-  });
-
-  afterAll(async () => {
-    await dev?.close();
-    await prod?.close();
-    await db?.drop();
+    dev = await ctx.startApp({ config: testConfig(), imports: [ContractProbeModule] });
+    prod = await ctx.startApp({ config: productionTestConfig(), imports: [ContractProbeModule] });
   });
 
   it('answers an unknown route with 404 {"detail":"Not Found"}', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { METRIC } from '../../src/observability/metrics/metrics';
-import { createTestDatabase } from '../support/database';
 import { productionTestConfig, testConfig } from '../support/config';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { ContractProbeModule } from '../support/fixtures/contract-probe.module';
+import { useTestDatabase } from '../support/test-app-context';
 
 const KEY = 'k';
 const REQUESTS = 'emecano_http_requests_total';
@@ -99,37 +99,18 @@ async function scrapeUntil(app: TestApp, done: (text: string) => boolean): Promi
 }
 
 describe('GET /metrics (identity-platform §2.4 #38, §6, §7.5; H-014, M-030)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const ctx = useTestDatabase();
   let prodKeyed: TestApp;
   let prodKeyless: TestApp;
   let devOpen: TestApp;
   let devKeyed: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prodKeyed = await startTestApp({
-      config: productionTestConfig({ METRICS_API_KEY: KEY }),
-      databaseUrl: db.url,
-    });
+    prodKeyed = await ctx.startApp({ config: productionTestConfig({ METRICS_API_KEY: KEY }) });
     // productionTestConfig refuses an empty key at load time: override after validation.
-    prodKeyless = await startTestApp({
-      config: { ...productionTestConfig(), METRICS_API_KEY: '' },
-      databaseUrl: db.url,
-    });
-    devOpen = await startTestApp({
-      config: testConfig(),
-      databaseUrl: db.url,
-      imports: [ContractProbeModule],
-    });
-    devKeyed = await startTestApp({ config: testConfig({ METRICS_API_KEY: KEY }), databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await prodKeyed?.close();
-    await prodKeyless?.close();
-    await devOpen?.close();
-    await devKeyed?.close();
-    await db?.drop();
+    prodKeyless = await ctx.startApp({ config: { ...productionTestConfig(), METRICS_API_KEY: '' } });
+    devOpen = await ctx.startApp({ config: testConfig(), imports: [ContractProbeModule] });
+    devKeyed = await ctx.startApp({ config: testConfig({ METRICS_API_KEY: KEY }) });
   });
 
   describe('OPS-07 H-014: key protection', () => {

@@ -1,9 +1,9 @@
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { productionTestConfig, testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { ContractProbeModule } from '../support/fixtures/contract-probe.module';
 import { newIp } from '../support/http';
 import { TcpProxy } from '../support/tcp-proxy';
+import { useTestDatabase } from '../support/test-app-context';
 
 const redisUrl = process.env.REDIS_URL;
 const itWithRedis = redisUrl ? it : it.skip;
@@ -11,30 +11,16 @@ const VALID = { email: 'a@b.fr', count: 1 };
 const LIMITED = { error: 'Rate limit exceeded: 5 per 1 minute' };
 
 describe('rate limiting (production limits: auth 5 per minute)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const started: TestApp[] = [];
+  const ctx = useTestDatabase();
 
-  async function app(overrides: Record<string, string> = {}): Promise<TestApp> {
-    const testApp = await startTestApp({
+  const app = (overrides: Record<string, string> = {}): Promise<TestApp> =>
+    ctx.startApp({
       config: productionTestConfig({ REDIS_URL: '', TRUSTED_PROXY_COUNT: '1', ...overrides }),
-      databaseUrl: db.url,
       imports: [ContractProbeModule],
     });
-    started.push(testApp);
-    return testApp;
-  }
 
   const echo = (testApp: TestApp, ip: string, body: object = VALID) =>
     testApp.http.post('/__probe/echo').set('X-Forwarded-For', ip).send(body);
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterAll(async () => {
-    await Promise.all(started.map((testApp) => testApp.close()));
-    await db.drop();
-  });
 
   it('OPS-10: the 6th call in a minute gets 429 {"error": …} with no rate-limit headers', async () => {
     const testApp = await app();
@@ -77,12 +63,7 @@ describe('rate limiting (production limits: auth 5 per minute)', () => {
   });
 
   it('OPS-10: development limits are the dev values (auth 30 per minute)', async () => {
-    const testApp = await startTestApp({
-      config: testConfig(),
-      databaseUrl: db.url,
-      imports: [ContractProbeModule],
-    });
-    started.push(testApp);
+    const testApp = await ctx.startApp({ config: testConfig(), imports: [ContractProbeModule] });
     const ip = newIp();
     for (let i = 0; i < 30; i++) expect((await echo(testApp, ip)).status).toBe(201);
     const refused = await echo(testApp, ip);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { createTestDatabase } from '../support/database';
 import { productionTestConfig, testConfig } from '../support/config';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { ContractProbeModule } from '../support/fixtures/contract-probe.module';
+import { useTestDatabase } from '../support/test-app-context';
 
 /** identity-platform §10 / decision D10: the same strict policy in every environment. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -40,24 +40,16 @@ function expectProductionHsts(response: Response): void {
 }
 
 describe('Security headers, request id and CORS (identity-platform §7.1, §7.2, §7.4)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const ctx = useTestDatabase();
   let dev: TestApp;
   let prod: TestApp;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dev = await startTestApp({ config: testConfig(), databaseUrl: db.url, imports: [ContractProbeModule] });
-    prod = await startTestApp({
+    dev = await ctx.startApp({ config: testConfig(), imports: [ContractProbeModule] });
+    prod = await ctx.startApp({
       config: productionTestConfig({ CORS_ORIGINS: ALLOWED_ORIGIN }),
-      databaseUrl: db.url,
       imports: [ContractProbeModule],
     });
-  });
-
-  afterAll(async () => {
-    await dev?.close();
-    await prod?.close();
-    await db?.drop();
   });
 
   describe('OPS-05 D10: security headers', () => {

@@ -1,9 +1,8 @@
 import Redis from 'ioredis';
 import { jobLockKey } from '../../src/scheduling/job-lock';
 import { JobRunner } from '../../src/scheduling/job-runner';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { FAKE_S3_BUCKET, FakeS3 } from '../support/fake-s3';
 import {
   CONCURRENT_JOB,
@@ -12,36 +11,20 @@ import {
   GatedJob,
   GatedJobModule,
 } from '../support/fixtures/gated-job.module';
+import { useTestDatabase } from '../support/test-app-context';
 
 const redisUrl = process.env.REDIS_URL;
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 describe('the scheduler lock scheduler_lock:<job> (§7, I-14, JOB-24)', () => {
   const s3 = new FakeS3();
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const started: TestApp[] = [];
+  beforeAll(() => s3.start());
+  const ctx = useTestDatabase();
+  afterAll(() => s3.close());
 
-  const startApp = async (env: Record<string, string>) => {
-    const app = await startTestApp({
-      config: testConfig({ ...s3.env, ...env }),
-      databaseUrl: db.url,
-      imports: [GatedJobModule],
-    });
-    started.push(app);
-    return app;
-  };
+  const startApp = (env: Record<string, string>) =>
+    ctx.startApp({ config: testConfig({ ...s3.env, ...env }), imports: [GatedJobModule] });
   const runPeriodic = (app: TestApp, job: string) => app.app.get(JobRunner).runPeriodic(job);
-
-  beforeAll(async () => {
-    await s3.start();
-    db = await createTestDatabase();
-  });
-
-  afterAll(async () => {
-    for (const app of started) await app.close();
-    await db?.drop();
-    await s3.close();
-  });
 
   beforeEach(() => s3.reset());
 

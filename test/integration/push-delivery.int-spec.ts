@@ -4,13 +4,13 @@ import { register } from 'prom-client';
 import { NOTIFICATIONS, type Notification } from '../../src/notifications/domain/notification-catalogue';
 import { NotificationService } from '../../src/notifications/domain/notification.service';
 import { PUSH_QUEUE, type PushJob } from '../../src/notifications/push/push-delivery';
-import { startTestApp, type TestApp } from '../support/app';
+import { type TestApp } from '../support/app';
 import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { pendingDeliveries, waitForIdleQueue } from '../support/delivery';
 import { createUser, type UserFixture } from '../support/factories';
 import { FakeExpo } from '../support/fake-expo';
 import { NotifyProbeModule } from '../support/fixtures/notify-probe.module';
+import { useTestDatabase } from '../support/test-app-context';
 
 const token = () => `ExponentPushToken[${randomUUID()}]`;
 
@@ -20,27 +20,20 @@ async function pushOutcomes(): Promise<Record<string, number>> {
 }
 
 describe('push delivery (messaging §3.2, C-009)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let expo: FakeExpo;
+  beforeAll(async () => {
+    expo = await FakeExpo.start();
+  });
+  const ctx = useTestDatabase();
+  afterAll(() => expo?.close());
   let testApp: TestApp;
 
+  // The tests that restart the app close it and start another; the afterAll closes the last one.
   const start = () =>
-    startTestApp({
-      config: testConfig({ EXPO_PUSH_URL: expo.url }),
-      databaseUrl: db.url,
-      imports: [NotifyProbeModule],
-    });
+    ctx.startApp({ config: testConfig({ EXPO_PUSH_URL: expo.url }), imports: [NotifyProbeModule] });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    expo = await FakeExpo.start();
     testApp = await start();
-  });
-
-  afterAll(async () => {
-    await testApp.close();
-    await expo.close();
-    await db.drop();
   });
 
   beforeEach(async () => {
@@ -308,7 +301,7 @@ describe('push delivery (messaging §3.2, C-009)', () => {
       body: 'ok',
       data: { type: 'booking_confirmed' },
     };
-    const crashed = new PgBoss({ connectionString: db.url, supervise: false, schedule: false });
+    const crashed = new PgBoss({ connectionString: ctx.db.url, supervise: false, schedule: false });
     await crashed.start();
     await crashed.send(PUSH_QUEUE, job);
     const [taken] = await crashed.fetch<PushJob>(PUSH_QUEUE);

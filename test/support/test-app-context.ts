@@ -2,7 +2,61 @@ import { startTestApp, type TestApp, type TestAppOptions } from './app';
 import { testConfig } from './config';
 import { createTestDatabase } from './database';
 
+/*
+ * The set-up of a test file: its own migrated database and what runs on it, started by a `beforeAll`
+ * and stopped by an `afterAll` that these helpers register. Call one at the top of the `describe`.
+ * Jest runs hooks in the order they are declared: a `beforeAll` declared after the call sees
+ * everything started, an `afterAll` declared after it runs once the apps are closed and the database
+ * dropped; a server the app must reach is started by a `beforeAll` declared before the call.
+ */
+
 export type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+
+export interface TestDatabaseContext {
+  readonly db: TestDatabase;
+  /**
+   * `startTestApp` on the file's database. The afterAll closes the app, before dropping the database,
+   * unless the test has closed it already.
+   */
+  startApp(options: Omit<TestAppOptions, 'databaseUrl'>): Promise<TestApp>;
+}
+
+/** The database alone, for a file that starts its apps itself (several configurations, restarts). */
+export function useTestDatabase(): TestDatabaseContext {
+  let db: TestDatabase | undefined;
+  const open = new Set<TestApp>();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await Promise.all([...open].map((app) => app.close()));
+    await db?.drop();
+  });
+
+  const created = () => {
+    if (!db) throw new Error('useTestDatabase: used before its beforeAll has run');
+    return db;
+  };
+  return {
+    get db() {
+      return created();
+    },
+    startApp: async (options) => {
+      const app = await startTestApp({ ...options, databaseUrl: created().url });
+      const started: TestApp = {
+        ...app,
+        close: () => {
+          open.delete(started);
+          return app.close();
+        },
+      };
+      open.add(started);
+      return started;
+    },
+  };
+}
 
 export interface TestAppContextOptions extends Omit<TestAppOptions, 'config' | 'databaseUrl'> {
   /**
@@ -13,25 +67,12 @@ export interface TestAppContextOptions extends Omit<TestAppOptions, 'config' | '
 }
 
 export interface TestAppContext {
-  /** The file's own migrated database. */
   readonly db: TestDatabase;
   /** The real application on it. */
   readonly testApp: TestApp;
 }
 
-export interface TestAppsContext {
-  /** The file's own migrated database. */
-  readonly db: TestDatabase;
-  /** Instances of the application on that one database, as several processes would run it. */
-  readonly apps: readonly TestApp[];
-}
-
-/**
- * The set-up of a test file: its database and the app on it, started by a `beforeAll` and stopped by
- * an `afterAll` registered here. Call it at the top of the `describe`. Jest runs hooks in the order
- * they are declared: a `beforeAll` declared after this call sees the app started, an `afterAll`
- * declared after it runs once the app is closed and the database dropped.
- */
+/** The database and the app on it: the set-up of most files. */
 export function useTestApp(options: TestAppContextOptions = {}): TestAppContext {
   const context = useTestApps(1, options);
   return {
@@ -44,35 +85,33 @@ export function useTestApp(options: TestAppContextOptions = {}): TestAppContext 
   };
 }
 
-/** `useTestApp` with `count` instances of the app, all configured alike, on the one database. */
+export interface TestAppsContext {
+  readonly db: TestDatabase;
+  /** Instances of the application on that one database, as several processes would run it. */
+  readonly apps: readonly TestApp[];
+}
+
+/** `useTestApp` with `count` instances of the app, all configured alike. */
 export function useTestApps(count: number, options: TestAppContextOptions = {}): TestAppsContext {
   const { env, ...appOptions } = options;
-  let db: TestDatabase | undefined;
+  const database = useTestDatabase();
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     const config = testConfig(typeof env === 'function' ? env() : env);
-    // One after the other, so that the afterAll closes the instances started before one that failed.
-    for (let i = 0; i < count; i++)
-      apps.push(await startTestApp({ ...appOptions, config, databaseUrl: db.url }));
+    for (let i = 0; i < count; i++) apps.push(await database.startApp({ ...appOptions, config }));
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await db?.drop();
-  });
-
-  const running = () => {
-    if (!db || apps.length < count) throw new Error('useTestApp: used before its beforeAll has run');
-    return { db, apps };
+  const started = () => {
+    if (apps.length < count) throw new Error('useTestApp: used before its beforeAll has run');
+    return apps;
   };
   return {
     get db() {
-      return running().db;
+      return database.db;
     },
     get apps() {
-      return running().apps;
+      return started();
     },
   };
 }
