@@ -1,37 +1,25 @@
-import { type DataSource } from 'typeorm';
-import { createDataSource } from '../../src/database/data-source';
 import { createBookingParties, insertBooking, type BookingParties } from '../support/booking-factories';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
 import { addDays, createSlot } from '../support/mechanic-factories';
+import { useTestDataSource } from '../support/test-app-context';
 
 const HMAC = 'a'.repeat(64);
 
 /** The database refuses rows that break §10's invariants, whatever code writes them. */
 describe('bookings constraints (bookings-payments §1.1, §10)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dataSource: DataSource;
+  const ctx = useTestDataSource();
   let parties: BookingParties;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource(testConfig(), db.url);
-    await dataSource.initialize();
-    parties = await createBookingParties(dataSource);
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
+    parties = await createBookingParties(ctx.dataSource);
   });
 
   const insert = (columns: Record<string, unknown>) =>
-    insertBooking(dataSource, parties.buyer.id, parties.mechanic.profileId, columns);
+    insertBooking(ctx.dataSource, parties.buyer.id, parties.mechanic.profileId, columns);
   const rejects = (columns: Record<string, unknown>, constraint: string) =>
     expect(insert(columns)).rejects.toMatchObject({ driverError: expect.objectContaining({ constraint }) });
 
   it('I-1: one live booking per availability; cancelled ones do not count', async () => {
-    const slotId = await createSlot(dataSource, parties.mechanic.profileId, {
+    const slotId = await createSlot(ctx.dataSource, parties.mechanic.profileId, {
       date: addDays('2026-03-02', 5),
     });
     await insert({ availability_id: slotId, status: 'cancelled', cancelled_at: new Date() });
@@ -138,7 +126,7 @@ describe('bookings constraints (bookings-payments §1.1, §10)', () => {
   it('booking_transitions: known states and roles; people by id, the system without one', async () => {
     const bookingId = await insert({});
     const record = (role: string, actorId: string | null, to = 'confirmed') =>
-      dataSource.query(
+      ctx.dataSource.query(
         `INSERT INTO booking_transitions (booking_id, from_status, to_status, event, actor_role, actor_id, machine_version, at)
          VALUES ($1, 'pending_acceptance', $2, 'accept', $3, $4, 1, now())`,
         [bookingId, to, role, actorId],

@@ -10,11 +10,9 @@ import { BOOKING_MACHINE_VERSION, decide } from '../../src/bookings/domain/booki
 import { type BookingEntity } from '../../src/bookings/persistence/booking.entity';
 import { lockBooking, recordCreation, recordTransition } from '../../src/bookings/persistence/booking.locks';
 import { DomainError } from '../../src/common/errors/domain-error';
-import { createDataSource } from '../../src/database/data-source';
 import { inTransaction } from '../../src/database/transactions';
 import { createBookingParties, insertBooking, type BookingParties } from '../support/booking-factories';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { useTestDataSource } from '../support/test-app-context';
 
 const AT = new Date('2026-03-02T09:00:00.000Z');
 
@@ -62,31 +60,22 @@ const settle = <T>(promise: Promise<T>) =>
   );
 
 describe('booking locks and the single writer of bookings.status (§2.4, H-006/H-007, I-2)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dataSource: DataSource;
+  const ctx = useTestDataSource();
   let parties: BookingParties;
   let buyer: BookingActor;
   let mechanic: BookingActor;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource(testConfig(), db.url);
-    await dataSource.initialize();
-    parties = await createBookingParties(dataSource);
+    parties = await createBookingParties(ctx.dataSource);
     buyer = { role: 'buyer', userId: parties.buyer.id, emailVerified: true };
     mechanic = { role: 'mechanic', userId: parties.mechanic.id, profileId: parties.mechanic.profileId };
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
-
   const newBooking = (columns: Record<string, unknown> = {}) =>
-    insertBooking(dataSource, parties.buyer.id, parties.mechanic.profileId, columns);
+    insertBooking(ctx.dataSource, parties.buyer.id, parties.mechanic.profileId, columns);
 
   const transitions = (bookingId: string): Promise<Record<string, unknown>[]> =>
-    dataSource.query(
+    ctx.dataSource.query(
       `SELECT from_status, to_status, event, actor_role, actor_id, machine_version, at
          FROM booking_transitions WHERE booking_id = $1 ORDER BY id`,
       [bookingId],
@@ -96,7 +85,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     const bookingId = await newBooking();
     const holding = gate();
     const locked = gate();
-    const first = inTransaction(dataSource, async (manager) => {
+    const first = inTransaction(ctx.dataSource, async (manager) => {
       const booking = await lockBooking(manager, bookingId);
       locked.open();
       await holding.opened;
@@ -107,7 +96,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     await locked.opened;
     let secondLocked = false;
     const second = settle(
-      inTransaction(dataSource, async (manager) => {
+      inTransaction(ctx.dataSource, async (manager) => {
         const booking = await lockBooking(manager, bookingId);
         secondLocked = true;
         return booking.status;
@@ -125,7 +114,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     const bookingId = await newBooking();
     const holding = gate();
     const locked = gate();
-    const holder = inTransaction(dataSource, async (manager) => {
+    const holder = inTransaction(ctx.dataSource, async (manager) => {
       const booking = await lockBooking(manager, bookingId);
       locked.open();
       await holding.opened;
@@ -135,7 +124,9 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     });
     await locked.opened;
 
-    const waiter = await settle(inTransaction(dataSource, (manager) => lockBooking(manager, bookingId, 150)));
+    const waiter = await settle(
+      inTransaction(ctx.dataSource, (manager) => lockBooking(manager, bookingId, 150)),
+    );
     expect(waiter.ok).toBe(false);
     const error = (waiter as { error: unknown }).error;
     expect(error).toBeInstanceOf(DomainError);
@@ -148,7 +139,9 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
 
   it('an unknown booking is a 404 "Booking not found"', async () => {
     await expect(
-      inTransaction(dataSource, (manager) => lockBooking(manager, '00000000-0000-4000-8000-000000000000')),
+      inTransaction(ctx.dataSource, (manager) =>
+        lockBooking(manager, '00000000-0000-4000-8000-000000000000'),
+      ),
     ).rejects.toMatchObject({ code: 'booking_not_found', status: 404, detail: 'Booking not found' });
   });
 
@@ -159,9 +152,9 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
       mechanic_lng: 1.44,
       mechanic_location_updated_at: AT,
     });
-    await command(dataSource, bookingId, { type: 'cancel', actor: buyer });
+    await command(ctx.dataSource, bookingId, { type: 'cancel', actor: buyer });
 
-    const [row] = await dataSource.query(
+    const [row] = await ctx.dataSource.query(
       `SELECT status, cancelled_by, refund_percentage, refund_amount, cancelled_at, updated_at, mechanic_lat,
               mechanic_location_updated_at
          FROM bookings WHERE id = $1`,
@@ -193,7 +186,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
   it('a transaction that rolls back after recordTransition leaves neither the status nor the history', async () => {
     const bookingId = await newBooking();
     await expect(
-      inTransaction(dataSource, async (manager: EntityManager) => {
+      inTransaction(ctx.dataSource, async (manager: EntityManager) => {
         const booking = await lockBooking(manager, bookingId);
         const decision = decide(booking.status, factsOf(booking), { type: 'accept', actor: mechanic });
         if (!decision.ok) throw refusalError(decision);
@@ -201,14 +194,14 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
         throw new Error('Stripe failed after the decision');
       }),
     ).rejects.toThrow('Stripe failed');
-    expect(await dataSource.query('SELECT status FROM bookings WHERE id = $1', [bookingId])).toEqual([
+    expect(await ctx.dataSource.query('SELECT status FROM bookings WHERE id = $1', [bookingId])).toEqual([
       { status: 'pending_acceptance' },
     ]);
     expect(await transitions(bookingId)).toEqual([]);
   });
 
   it('recordCreation inserts the booking in pending_acceptance with a first transition from nothing', async () => {
-    const slotId = await dataSource
+    const slotId = await ctx.dataSource
       .query(
         `INSERT INTO availabilities (mechanic_id, date, start_time, end_time, is_booked)
          VALUES ($1, '2026-03-09', '14:00', '14:30', true) RETURNING id`,
@@ -228,7 +221,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     const decision = decide(null, facts, create);
     if (!decision.ok) throw refusalError(decision);
 
-    const booking = await inTransaction(dataSource, (manager) =>
+    const booking = await inTransaction(ctx.dataSource, (manager) =>
       recordCreation(
         manager,
         {
@@ -260,7 +253,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     );
     expect(booking.id).toEqual(expect.any(String));
     expect(
-      await dataSource.query('SELECT status, created_at FROM bookings WHERE id = $1', [booking.id]),
+      await ctx.dataSource.query('SELECT status, created_at FROM bookings WHERE id = $1', [booking.id]),
     ).toEqual([{ status: 'pending_acceptance', created_at: AT }]);
     expect(await transitions(booking.id)).toEqual([
       expect.objectContaining({
@@ -280,7 +273,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
           { type: 'accept', actor: mechanic },
           { type: 'refuse', actor: mechanic, reason: 'too_far', proposedTime: null },
           { type: 'expire_pending', actor: { role: 'system' } },
-        ].map((event) => settle(command(dataSource, bookingId, event as BookingEvent))),
+        ].map((event) => settle(command(ctx.dataSource, bookingId, event as BookingEvent))),
       );
       const winners = results.filter((result) => result.ok);
       const losers = results
@@ -297,12 +290,14 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
 
   it('booking_transitions is append-only: UPDATE and DELETE are refused', async () => {
     const bookingId = await newBooking();
-    await command(dataSource, bookingId, { type: 'accept', actor: mechanic });
+    await command(ctx.dataSource, bookingId, { type: 'accept', actor: mechanic });
     await expect(
-      dataSource.query("UPDATE booking_transitions SET event = 'forged' WHERE booking_id = $1", [bookingId]),
+      ctx.dataSource.query("UPDATE booking_transitions SET event = 'forged' WHERE booking_id = $1", [
+        bookingId,
+      ]),
     ).rejects.toThrow(/append-only/);
     await expect(
-      dataSource.query('DELETE FROM booking_transitions WHERE booking_id = $1', [bookingId]),
+      ctx.dataSource.query('DELETE FROM booking_transitions WHERE booking_id = $1', [bookingId]),
     ).rejects.toThrow(/append-only/);
   });
 });

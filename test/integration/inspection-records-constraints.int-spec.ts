@@ -1,8 +1,5 @@
-import { type DataSource } from 'typeorm';
-import { createDataSource } from '../../src/database/data-source';
 import { createBookingParties, insertBooking, type BookingParties } from '../support/booking-factories';
-import { testConfig } from '../support/config';
-import { createTestDatabase } from '../support/database';
+import { useTestDataSource } from '../support/test-app-context';
 
 const PROOF = {
   photo_plate_url: '/uploads/proofs/plate.jpg',
@@ -27,29 +24,20 @@ const CHECKLIST = {
 
 /** The rows check-out writes (migration 1764000005000): whatever code writes them, the rules hold. */
 describe('validation_proofs, inspection_checklists and reports constraints (bookings-payments §1.4–§1.6)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dataSource: DataSource;
+  const ctx = useTestDataSource();
   let parties: BookingParties;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource(testConfig(), db.url);
-    await dataSource.initialize();
-    parties = await createBookingParties(dataSource);
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
+    parties = await createBookingParties(ctx.dataSource);
   });
 
   const newBooking = () =>
-    insertBooking(dataSource, parties.buyer.id, parties.mechanic.profileId, { status: 'check_in_done' });
+    insertBooking(ctx.dataSource, parties.buyer.id, parties.mechanic.profileId, { status: 'check_in_done' });
 
   async function insert(table: string, columns: Record<string, unknown>, bookingId?: string) {
     const values = { booking_id: bookingId ?? (await newBooking()), ...columns };
     const names = Object.keys(values);
-    await dataSource.query(
+    await ctx.dataSource.query(
       `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
       Object.values(values),
     );

@@ -1,3 +1,5 @@
+import { type DataSource } from 'typeorm';
+import { createDataSource } from '../../src/database/data-source';
 import { startTestApp, type TestApp, type TestAppOptions } from './app';
 import { testConfig } from './config';
 import { createTestDatabase } from './database';
@@ -112,6 +114,41 @@ export function useTestApps(count: number, options: TestAppContextOptions = {}):
     },
     get apps() {
       return started();
+    },
+  };
+}
+
+export interface TestDataSourceContext {
+  readonly db: TestDatabase;
+  /** A connection to it, without the app. */
+  readonly dataSource: DataSource;
+}
+
+/** The database and a connection to it, for a file that needs no app: the schema's rules, seeding SQL. */
+export function useTestDataSource(): TestDataSourceContext {
+  let db: TestDatabase | undefined;
+  let dataSource: DataSource | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await createDataSource(testConfig(), db.url).initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const connected = () => {
+    if (!db || !dataSource) throw new Error('useTestDataSource: used before its beforeAll has run');
+    return { db, dataSource };
+  };
+  return {
+    get db() {
+      return connected().db;
+    },
+    get dataSource() {
+      return connected().dataSource;
     },
   };
 }
