@@ -28,8 +28,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { createBookingParties, insertBookings } from '../support/booking-factories';
-import { paymentIntentOn } from '../support/booking-payments';
+import { insertDueReleases } from '../support/booking-payments';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { CpuMeter } from './lib/cpu';
 import { BENCH_SECRETS, createLoadBenchDatabase, dropDatabase, live, ROOT, sleep } from './lib/server';
@@ -95,20 +94,7 @@ async function round(
   env: Record<string, string>,
   workers: number,
 ): Promise<Round> {
-  const { buyer, mechanic } = await createBookingParties(dataSource);
-  const dueAt = new Date(Date.now() - 60_000);
-  await insertBookings(
-    dataSource,
-    buyer.id,
-    mechanic.profileId,
-    Array.from({ length: RELEASES }, () => ({
-      status: 'validated',
-      availability_id: null,
-      payment_authorized_at: dueAt,
-      release_due_at: dueAt,
-      stripe_payment_intent_id: paymentIntentOn(fake, 4_000, 'requires_capture'),
-    })),
-  );
+  const { mechanic } = await insertDueReleases(dataSource, fake, RELEASES);
   fake.reset();
 
   // The workers boot against a locked table: their first claims wait until every worker is ready,

@@ -1,10 +1,8 @@
-import { DataSource } from 'typeorm';
-import { createBookingParties, insertBookings } from '../support/booking-factories';
-import { paymentIntentOn } from '../support/booking-payments';
-import { createTestDatabase } from '../support/database';
+import { insertDueReleases } from '../support/booking-payments';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { jobFailures, startJobProcess } from '../support/job-processes';
 import { moneyConsistency } from '../support/money-consistency';
+import { useTestDataSource } from '../support/test-app-context';
 
 const DUE = 300;
 /** Killed once this many captures have reached Stripe: mid-batch, with lanes still in flight. */
@@ -21,41 +19,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * capture (`already_captured`, I-13), the others captured with `release_{id}`.
  */
 describe('release after a crash (issue 9)', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let fake: FakeStripe;
-  let dataSource: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // Stripe's 50 ms: several captures are in flight at any moment.
-    fake = await new FakeStripe({ latencyMs: 50 }).start();
-    dataSource = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await fake?.stop();
-    await db?.drop();
-  });
+  const ctx = useTestDataSource();
+  // Stripe's 50 ms: several captures are in flight at any moment.
+  const fake = new FakeStripe({ latencyMs: 50 });
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
 
   it(
     'I-4 / I-13: kill -9 mid-batch, restart → every due booking completed once, one capture each',
     async () => {
-      const { buyer, mechanic } = await createBookingParties(dataSource);
-      const dueAt = new Date(Date.now() - 60_000);
-      await insertBookings(
-        dataSource,
-        buyer.id,
-        mechanic.profileId,
-        Array.from({ length: DUE }, () => ({
-          status: 'validated',
-          availability_id: null,
-          payment_authorized_at: dueAt,
-          release_due_at: dueAt,
-          stripe_payment_intent_id: paymentIntentOn(fake, 4_000, 'requires_capture'),
-        })),
-      );
-      const env = { DATABASE_URL: db.url, ...fake.env() };
+      await insertDueReleases(ctx.dataSource, fake, DUE);
+      const env = { DATABASE_URL: ctx.db.url, ...fake.env() };
       const captures = () => fake.calls(/^POST \/v1\/payment_intents\/\w+\/capture$/);
 
       const crashing = startJobProcess(['release_payment'], env);
@@ -76,7 +50,7 @@ describe('release after a crash (issue 9)', () => {
 
       expect(jobFailures(restarted.output())).toEqual([]);
       expect(await completed()).toBe(DUE);
-      const transitions: { n: string }[] = await dataSource.query(
+      const transitions: { n: string }[] = await ctx.dataSource.query(
         "SELECT count(*) AS n FROM booking_transitions WHERE to_status = 'completed' GROUP BY booking_id HAVING count(*) <> 1",
       );
       expect(transitions).toEqual([]);
@@ -84,14 +58,17 @@ describe('release after a crash (issue 9)', () => {
       for (const call of captures()) perIntent.set(call.path, (perIntent.get(call.path) ?? 0) + 1);
       expect(perIntent.size).toBe(DUE);
       expect([...perIntent.values()].filter((n) => n !== 1)).toEqual([]);
-      const assertMoneyConsistent = moneyConsistency(dataSource, fake);
-      for (const { id } of await dataSource.query('SELECT id FROM bookings')) await assertMoneyConsistent(id);
+      const assertMoneyConsistent = moneyConsistency(ctx.dataSource, fake);
+      for (const { id } of await ctx.dataSource.query('SELECT id FROM bookings'))
+        await assertMoneyConsistent(id);
     },
     TIMEOUT_MS,
   );
 
   async function completed(): Promise<number> {
-    const [{ n }] = await dataSource.query("SELECT count(*) AS n FROM bookings WHERE status = 'completed'");
+    const [{ n }] = await ctx.dataSource.query(
+      "SELECT count(*) AS n FROM bookings WHERE status = 'completed'",
+    );
     return Number(n);
   }
 });

@@ -2,7 +2,13 @@ import { register } from 'prom-client';
 import { type DataSource } from 'typeorm';
 import { toCents } from '../../src/bookings/domain/money';
 import { wallClock } from '../../src/common/clock/wall-clock';
-import { type BookingColumns, type BookingParties, insertBooking } from './booking-factories';
+import {
+  type BookingColumns,
+  type BookingParties,
+  createBookingParties,
+  insertBooking,
+  insertBookings,
+} from './booking-factories';
 import { type FakeStripe } from './fake-stripe/fake-stripe';
 
 /** The PaymentIntent states the booking scenarios start from (`PI` of the fixtures is `requires_capture`). */
@@ -47,6 +53,32 @@ export async function insertPaidBooking(
     ...columns,
   });
   return { id, paymentIntentId };
+}
+
+/**
+ * The release job's work (`kill -9` test, release benchmark): `count` bookings of one new pair of
+ * parties, `validated` and due a minute ago, each with an authorised 40.00 PaymentIntent on the fake.
+ */
+export async function insertDueReleases(
+  dataSource: DataSource,
+  fake: FakeStripe,
+  count: number,
+): Promise<BookingParties> {
+  const parties = await createBookingParties(dataSource);
+  const dueAt = new Date(Date.now() - 60_000);
+  await insertBookings(
+    dataSource,
+    parties.buyer.id,
+    parties.mechanic.profileId,
+    Array.from({ length: count }, () => ({
+      status: 'validated',
+      availability_id: null,
+      payment_authorized_at: dueAt,
+      release_due_at: dueAt,
+      stripe_payment_intent_id: paymentIntentOn(fake, 4_000, 'requires_capture'),
+    })),
+  );
+  return parties;
 }
 
 /** `slot@X`: the slot moved so that it starts at instant X, written in the slots' time zone (D3). */
