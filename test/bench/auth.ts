@@ -15,16 +15,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import bcrypt from 'bcrypt';
-import {
-  type BenchDatabase,
-  createLoadBenchDatabase,
-  dropDatabase,
-  type RunningServer,
-  sleep,
-  startLoadServer,
-  stopServer,
-  withDatabase,
-} from './lib/server';
+import { type BenchDatabase, sleep, withDatabase, withLoadServer } from './lib/server';
 import {
   describeStatusCodes,
   load as loadRun,
@@ -68,29 +59,10 @@ interface Measured {
 
 export async function run(): Promise<boolean> {
   const loadBefore = loadavg()[0];
-  const database = await createLoadBenchDatabase('auth');
-  let server: RunningServer | undefined;
-  try {
-    server = await startLoadServer(database, {
-      METRICS_API_KEY: '',
-    });
-    let measured: Awaited<ReturnType<typeof measure>>;
-    try {
-      measured = await measure(server.baseUrl, database);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
-    }
-    return printReport(measured, loadBefore);
-  } finally {
-    if (server) {
-      const stopped = await stopServer(server);
-      if (stopped.killed || stopped.code !== 0)
-        console.error(`the server did not stop cleanly\n--- server output (tail) ---\n${server.output()}`);
-    }
-    await dropDatabase(database).catch((error: unknown) =>
-      console.error(`could not drop ${database.name}: ${String(error)}`),
-    );
-  }
+  const measured = await withLoadServer('auth', { METRICS_API_KEY: '' }, (server, database) =>
+    measure(server.baseUrl, database),
+  );
+  return printReport(measured, loadBefore);
 }
 
 async function measure(baseUrl: string, database: BenchDatabase): Promise<Measured> {

@@ -29,16 +29,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { solidJpeg } from '../support/images';
 import { inkOnFirstPage } from '../support/pdf';
-import {
-  accessToken,
-  createLoadBenchDatabase,
-  dropDatabase,
-  type RunningServer,
-  sleep,
-  startLoadServer,
-  stopServer,
-  withDatabase,
-} from './lib/server';
+import { accessToken, sleep, withDatabase, withLoadServer } from './lib/server';
 
 const CHECK_OUTS = 20;
 const WARM_UP = 2;
@@ -78,55 +69,55 @@ const CHECKLIST = JSON.stringify({
 
 export async function run(): Promise<boolean> {
   const loadBefore = loadavg()[0];
-  const database = await createLoadBenchDatabase('report');
   const storage = await mkdtemp(join(tmpdir(), 'emecano-bench-report-'));
-  let server: RunningServer | undefined;
   try {
-    server = await startLoadServer(database, { STORAGE_DIR: storage });
-    const bookings = await seed(database.url, WARM_UP + CHECK_OUTS);
-    const photos: Photos = {
-      // Phone-sized pictures; their content is plain, which keeps the request light, not the render.
-      plate: await solidJpeg(1280, 960, [40, 90, 180]),
-      odometer: await solidJpeg(1280, 960, [30, 30, 30]),
-      defects: await Promise.all(
-        Array.from({ length: DEFECT_PHOTOS }, (_, i) => solidJpeg(1024, 768, [150 + i * 30, 60, 40])),
-      ),
-    };
-    const base = server.baseUrl;
-    // The same delay with nothing to do, over as long as a run takes: what the machine alone costs.
-    await eventLoopMetrics(base);
-    await sleep(IDLE_REFERENCE_MS);
-    const idle = await eventLoopMetrics(base);
-    const warmUp = bookings.slice(0, WARM_UP);
-    const measured = bookings.slice(WARM_UP);
-    for (const response of await Promise.all(warmUp.map((booking) => checkOut(base, booking, photos))))
-      if (response.status !== 200) throw new Error(`warm-up check-out answered ${response.status}`);
-
-    await eventLoopMetrics(base); // resets the server's histogram: the window starts now
-    let running = true;
-    const health = pollHealth(base, () => running);
-    const startedAt = performance.now();
-    const results = await Promise.all(measured.map((booking) => checkOut(base, booking, photos)));
-    const wallMs = performance.now() - startedAt;
-    running = false;
-    const loop = await eventLoopMetrics(base);
-    const healthMs = await health;
-    const loadDuring = loadavg()[0];
-
-    const violations = [
-      ...results.filter((r) => r.status !== 200).map((r) => `check-out answered ${r.status}: ${r.body}`),
-      ...(await checkEndState(database.url, base, measured)),
-    ];
-    const times = results.map((r) => r.ms);
-    printReport({ times, wallMs, loop, idle, healthMs, loadBefore, loadDuring });
-    if (violations.length > 0)
-      console.error(`Contract violations:\n- ${violations.slice(0, 10).join('\n- ')}`);
-    return violations.length === 0;
+    return await withLoadServer('report', { STORAGE_DIR: storage }, (server, database) =>
+      measureAndReport(server.baseUrl, database.url, loadBefore),
+    );
   } finally {
-    if (server) await stopServer(server);
-    await dropDatabase(database);
     await rm(storage, { recursive: true, force: true });
   }
+}
+
+/** The warm-up, then the measured check-outs at once; prints the report, false on a contract violation. */
+async function measureAndReport(base: string, url: string, loadBefore: number): Promise<boolean> {
+  const bookings = await seed(url, WARM_UP + CHECK_OUTS);
+  const photos: Photos = {
+    // Phone-sized pictures; their content is plain, which keeps the request light, not the render.
+    plate: await solidJpeg(1280, 960, [40, 90, 180]),
+    odometer: await solidJpeg(1280, 960, [30, 30, 30]),
+    defects: await Promise.all(
+      Array.from({ length: DEFECT_PHOTOS }, (_, i) => solidJpeg(1024, 768, [150 + i * 30, 60, 40])),
+    ),
+  };
+  // The same delay with nothing to do, over as long as a run takes: what the machine alone costs.
+  await eventLoopMetrics(base);
+  await sleep(IDLE_REFERENCE_MS);
+  const idle = await eventLoopMetrics(base);
+  const warmUp = bookings.slice(0, WARM_UP);
+  const measured = bookings.slice(WARM_UP);
+  for (const response of await Promise.all(warmUp.map((booking) => checkOut(base, booking, photos))))
+    if (response.status !== 200) throw new Error(`warm-up check-out answered ${response.status}`);
+
+  await eventLoopMetrics(base); // resets the server's histogram: the window starts now
+  let running = true;
+  const health = pollHealth(base, () => running);
+  const startedAt = performance.now();
+  const results = await Promise.all(measured.map((booking) => checkOut(base, booking, photos)));
+  const wallMs = performance.now() - startedAt;
+  running = false;
+  const loop = await eventLoopMetrics(base);
+  const healthMs = await health;
+  const loadDuring = loadavg()[0];
+
+  const violations = [
+    ...results.filter((r) => r.status !== 200).map((r) => `check-out answered ${r.status}: ${r.body}`),
+    ...(await checkEndState(url, base, measured)),
+  ];
+  const times = results.map((r) => r.ms);
+  printReport({ times, wallMs, loop, idle, healthMs, loadBefore, loadDuring });
+  if (violations.length > 0) console.error(`Contract violations:\n- ${violations.slice(0, 10).join('\n- ')}`);
+  return violations.length === 0;
 }
 
 /** `count` bookings in check_in_done, each between a verified buyer and a mechanic of its own. */

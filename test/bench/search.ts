@@ -27,15 +27,7 @@ import { performance } from 'node:perf_hooks';
 import type * as SearchSql from '../../src/mechanics/queries/search-mechanics/search-mechanics.sql';
 import type * as WallClock from '../../src/common/clock/wall-clock';
 import { describeStatusCodes, load, type LoadOptions, type LoadRequest, type LoadResult } from './lib/load';
-import {
-  createLoadBenchDatabase,
-  dropDatabase,
-  ROOT,
-  type RunningServer,
-  startLoadServer,
-  stopServer,
-  withDatabase,
-} from './lib/server';
+import { ROOT, type RunningServer, withDatabase, withLoadServer } from './lib/server';
 
 const SIZES = [20_000, 100_000] as const;
 const SLOTS_PER_MECHANIC = 10;
@@ -147,51 +139,36 @@ interface Row {
 
 export async function run(): Promise<boolean> {
   const loadBefore = loadavg()[0];
-  const database = await createLoadBenchDatabase('search');
-  let server: RunningServer | undefined;
-  try {
-    server = await startLoadServer(database, {
-      APP_TIMEZONE: TIME_ZONE,
-    });
-    let reference: LoadResult;
-    let referenceCpu: CpuPerRequest;
-    try {
-      const before = await cpuSnapshot(database.url, server.child.pid!);
-      reference = await load(server.baseUrl, { method: 'GET', path: '/health' }, loadOptions(DURATION_S));
-      referenceCpu = cpuPerRequest(before, await cpuSnapshot(database.url, server.child.pid!), reference);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
-    }
-    const rows: Row[] = [];
-    const plans: string[] = [];
-    let seeded = 0;
-    for (const size of SIZES) {
-      const started = performance.now();
-      await seed(database.url, seeded + 1, size);
-      seeded = size;
-      const seedMs = performance.now() - started;
-      try {
-        await searchLoad(server.baseUrl, WARM_UP_S, seededRandom(size + 1));
-        const before = await cpuSnapshot(database.url, server.child.pid!);
-        const { result, answers } = await searchLoad(server.baseUrl, DURATION_S, seededRandom(size));
-        const cpu = cpuPerRequest(before, await cpuSnapshot(database.url, server.child.pid!), result);
-        rows.push({ size, result, answers, cpu, seedMs });
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
-      }
-      plans.push(await explain(database.url, size));
-    }
-    return printReport({ result: reference, cpu: referenceCpu }, rows, plans, loadBefore);
-  } finally {
-    if (server) {
-      const stopped = await stopServer(server);
-      if (stopped.killed || stopped.code !== 0)
-        console.error(`the server did not stop cleanly\n--- server output (tail) ---\n${server.output()}`);
-    }
-    await dropDatabase(database).catch((error: unknown) =>
-      console.error(`could not drop ${database.name}: ${String(error)}`),
-    );
+  const { reference, rows, plans } = await withLoadServer(
+    'search',
+    { APP_TIMEZONE: TIME_ZONE },
+    (server, database) => measure(server, database.url),
+  );
+  return printReport(reference, rows, plans, loadBefore);
+}
+
+/** `GET /health` for reference, then each size: seeded, warmed up, measured and its plan explained. */
+async function measure(server: RunningServer, url: string) {
+  const pid = server.child.pid!;
+  const healthBefore = await cpuSnapshot(url, pid);
+  const health = await load(server.baseUrl, { method: 'GET', path: '/health' }, loadOptions(DURATION_S));
+  const reference = { result: health, cpu: cpuPerRequest(healthBefore, await cpuSnapshot(url, pid), health) };
+  const rows: Row[] = [];
+  const plans: string[] = [];
+  let seeded = 0;
+  for (const size of SIZES) {
+    const started = performance.now();
+    await seed(url, seeded + 1, size);
+    seeded = size;
+    const seedMs = performance.now() - started;
+    await searchLoad(server.baseUrl, WARM_UP_S, seededRandom(size + 1));
+    const before = await cpuSnapshot(url, pid);
+    const { result, answers } = await searchLoad(server.baseUrl, DURATION_S, seededRandom(size));
+    const cpu = cpuPerRequest(before, await cpuSnapshot(url, pid), result);
+    rows.push({ size, result, answers, cpu, seedMs });
+    plans.push(await explain(url, size));
   }
+  return { reference, rows, plans };
 }
 
 /**

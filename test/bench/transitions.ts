@@ -43,12 +43,9 @@ import { pgbench, type PgbenchResult } from './lib/pgbench';
 import {
   accessToken,
   type BenchDatabase,
-  createLoadBenchDatabase,
-  dropDatabase,
   type RunningServer,
-  startLoadServer,
-  stopServer,
   withDatabase,
+  withLoadServer,
 } from './lib/server';
 
 const CONNECTIONS = 32;
@@ -127,32 +124,16 @@ interface Measured {
 
 export async function run(): Promise<boolean> {
   const loadBefore = loadavg()[0];
-  const database = await createLoadBenchDatabase('transitions');
   const fake = await new FakeStripe().start();
-  let server: RunningServer | undefined;
   try {
-    server = await startLoadServer(database, {
-      APP_TIMEZONE: TIME_ZONE,
-      ...fake.env(),
-    });
-    const logLines = countLogLines(server);
-    let measured: Measured;
-    try {
-      measured = await measure(server.baseUrl, database, fake, logLines);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
-    }
+    const measured = await withLoadServer(
+      'transitions',
+      { APP_TIMEZONE: TIME_ZONE, ...fake.env() },
+      (server, database) => measure(server.baseUrl, database, fake, countLogLines(server)),
+    );
     return printReport(measured, loadBefore);
   } finally {
-    if (server) {
-      const stopped = await stopServer(server);
-      if (stopped.killed || stopped.code !== 0)
-        console.error(`the server did not stop cleanly\n--- server output (tail) ---\n${server.output()}`);
-    }
     await fake.stop();
-    await dropDatabase(database).catch((error: unknown) =>
-      console.error(`could not drop ${database.name}: ${String(error)}`),
-    );
   }
 }
 

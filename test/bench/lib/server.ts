@@ -243,10 +243,7 @@ export async function createLoadBenchDatabase(bench: string): Promise<BenchDatab
  * The server a load bench measures: no jobs, no Redis (in-memory limits), one trusted proxy so that
  * each request can bring its own client address and no per-client limit answers 429.
  */
-export function startLoadServer(
-  database: BenchDatabase,
-  env: Record<string, string> = {},
-): Promise<RunningServer> {
+function startLoadServer(database: BenchDatabase, env: Record<string, string>): Promise<RunningServer> {
   return startServer({
     DATABASE_URL: database.url,
     JOBS_ENABLED: 'false',
@@ -254,6 +251,37 @@ export function startLoadServer(
     TRUSTED_PROXY_COUNT: '1',
     ...env,
   });
+}
+
+/**
+ * What a load bench runs in: a fresh database and the built server on it (startLoadServer), for
+ * `work`. An error from `work` carries the tail of the server's output; whatever happens, the server
+ * is stopped (its output shown if it did not stop cleanly) and the database dropped.
+ */
+export async function withLoadServer<T>(
+  bench: string,
+  env: Record<string, string>,
+  work: (server: RunningServer, database: BenchDatabase) => Promise<T>,
+): Promise<T> {
+  const database = await createLoadBenchDatabase(bench);
+  let server: RunningServer | undefined;
+  try {
+    server = await startLoadServer(database, env);
+    try {
+      return await work(server, database);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- server output (tail) ---\n${server.output()}`);
+    }
+  } finally {
+    if (server) {
+      const stopped = await stopServer(server);
+      if (stopped.killed || stopped.code !== 0)
+        console.error(`the server did not stop cleanly\n--- server output (tail) ---\n${server.output()}`);
+    }
+    await dropDatabase(database).catch((error: unknown) =>
+      console.error(`could not drop ${database.name}: ${String(error)}`),
+    );
+  }
 }
 
 /** Drops it even if connections remain. */
