@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_FAILED_MESSAGE } from '../../src/payments/domain/payment-errors';
 import { createBookingParties, type BookingParties } from '../support/booking-factories';
-import { insertPaidBooking, slotIsBooked } from '../support/booking-payments';
+import { bookingRow, insertPaidBooking, notificationData, slotIsBooked } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { bearer, forgeToken } from '../support/factories';
 import { expectDomainError, newIp } from '../support/http';
@@ -20,16 +20,9 @@ describe('PATCH /bookings/{id}/accept and /refuse (bookings-payments §3.2, §3.
   const accept = (id: string, token: string) => patch(`/bookings/${id}/accept`, token);
   const refuse = (id: string, token: string, body: object = { reason: 'too_far' }) =>
     patch(`/bookings/${id}/refuse`, token, body);
-  const row = async (id: string) =>
-    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
-      string,
-      unknown
-    >;
+  const row = (id: string) => bookingRow(ctx.testApp.dataSource, id);
   const notifications = (userId: string, type: string) =>
-    ctx.testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
-      userId,
-      type,
-    ]);
+    notificationData(ctx.testApp.dataSource, userId, type);
   const parties = () => createBookingParties(ctx.testApp.dataSource);
   const booking = (p: BookingParties, columns = {}, state?: Parameters<typeof insertPaidBooking>[4]) =>
     insertPaidBooking(ctx.testApp.dataSource, ctx.fake, p, columns, state);

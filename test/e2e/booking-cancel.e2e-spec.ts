@@ -3,10 +3,12 @@ import { PAYMENT_FAILED_MESSAGE } from '../../src/payments/domain/payment-errors
 import { METRIC } from '../../src/observability/metrics/metrics';
 import { createBookingParties, type BookingParties, insertBooking } from '../support/booking-factories';
 import {
+  bookingRow,
   counterValue,
-  type IntentState,
   insertPaidBooking,
+  type IntentState,
   moveSlotTo,
+  notificationData,
   slotIsBooked,
 } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
@@ -27,16 +29,9 @@ describe('PATCH /bookings/{id}/cancel (bookings-payments §3.4, §5)', () => {
   const cancel = (id: string, token: string) =>
     ctx.testApp.http.patch(`/bookings/${id}/cancel`).set('X-Forwarded-For', newIp()).set(bearer(token));
   const buyerToken = (p: BookingParties) => forgeToken({ sub: p.buyer.id });
-  const row = async (id: string) =>
-    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
-      string,
-      unknown
-    >;
+  const row = (id: string) => bookingRow(ctx.testApp.dataSource, id);
   const notifications = (userId: string, type: string) =>
-    ctx.testApp.dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [
-      userId,
-      type,
-    ]);
+    notificationData(ctx.testApp.dataSource, userId, type);
   /** `BK(status)` with its slot starting `ahead` ms from now. */
   const scenario = async (
     ahead: number,

@@ -1,5 +1,5 @@
 import { createBookingParties } from '../support/booking-factories';
-import { type IntentState, insertPaidBooking, slotIsBooked } from '../support/booking-payments';
+import { bookingRow, insertPaidBooking, type IntentState, slotIsBooked } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { newIp } from '../support/http';
 import { useStripeTestApp } from '../support/stripe-test-app';
@@ -26,11 +26,7 @@ describe('Stripe webhooks that move bookings (bookings-payments §4.8, T6, T7, T
     const response = await ctx.fake.deliver(ctx.testApp.http, ctx.fake.event(type, object), newIp());
     expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { status: 'ok' } });
   };
-  const row = async (id: string) =>
-    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
-      string,
-      unknown
-    >;
+  const row = (id: string) => bookingRow(ctx.testApp.dataSource, id);
   const transitions = async (id: string) =>
     ctx.testApp.dataSource.query(
       'SELECT from_status, to_status, event, actor_role FROM booking_transitions WHERE booking_id = $1 ORDER BY id',

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { type BookingStatus } from '../../src/bookings/domain/booking-status';
 import { type BookingColumns, createBookingParties, type BookingParties } from '../support/booking-factories';
-import { counterValue, insertPaidBooking, moveSlotTo } from '../support/booking-payments';
+import { bookingRow, counterValue, insertPaidBooking, moveSlotTo } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { testConfig } from '../support/config';
 import { bearer, createUser, forgeToken } from '../support/factories';
@@ -28,11 +28,7 @@ describe('PATCH /bookings/{id}/check-in and /enter-code (bookings-payments §3.5
     patch(`/bookings/${id}/check-in`, token, { mechanic_present: mechanicPresent });
   const enterCode = (id: string, token: string, code: unknown) =>
     patch(`/bookings/${id}/enter-code`, token, { code });
-  const row = async (id: string) =>
-    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
-      string,
-      unknown
-    >;
+  const row = (id: string) => bookingRow(ctx.testApp.dataSource, id);
   const hmac = (code: string) => createHmac('sha256', config.CHECK_IN_HMAC_KEY).update(code).digest('hex');
 
   /** `BK(status)` with `slot@now`: the slot starts at the clock's instant. */

@@ -1,7 +1,7 @@
 import { RELEASE_HOLD_QUEUE } from '../../src/bookings/commands/transitions/booking-payments';
 import { CLOSE_CONNECT_ACCOUNT_QUEUE } from '../../src/payments/connect/connect-account-closures';
 import { createBookingParties } from '../support/booking-factories';
-import { insertPaidBooking, slotIsBooked } from '../support/booking-payments';
+import { bookingRow, insertPaidBooking, slotIsBooked } from '../support/booking-payments';
 import { FixedClock } from '../support/clock';
 import { waitForIdleQueue } from '../support/delivery';
 import { bearer, forgeToken } from '../support/factories';
@@ -22,11 +22,7 @@ describe('account deletion and bookings', () => {
       .delete('/auth/me')
       .set('X-Forwarded-For', newIp())
       .set(bearer(forgeToken({ sub: userId })));
-  const row = async (id: string) =>
-    (await ctx.testApp.dataSource.query('SELECT * FROM bookings WHERE id = $1', [id]))[0] as Record<
-      string,
-      unknown
-    >;
+  const row = (id: string) => bookingRow(ctx.testApp.dataSource, id);
   const cancelCalls = (paymentIntentId: string) =>
     ctx.fake.calls(new RegExp(`POST /v1/payment_intents/${paymentIntentId}/cancel`));
 

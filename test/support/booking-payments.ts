@@ -96,6 +96,26 @@ export async function moveSlotTo(
   );
 }
 
+/** The booking's row as stored, every column. */
+export async function bookingRow(
+  dataSource: DataSource,
+  bookingId: string,
+): Promise<Record<string, unknown>> {
+  const [row]: Record<string, unknown>[] = await dataSource.query('SELECT * FROM bookings WHERE id = $1', [
+    bookingId,
+  ]);
+  return row;
+}
+
+/** The `data` of the user's in-app notifications of `type`. */
+export function notificationData(
+  dataSource: DataSource,
+  userId: string,
+  type: string,
+): Promise<{ data: Record<string, unknown> }[]> {
+  return dataSource.query('SELECT data FROM notifications WHERE user_id = $1 AND type = $2', [userId, type]);
+}
+
 export async function slotIsBooked(dataSource: DataSource, slotId: string): Promise<boolean> {
   const [row]: { is_booked: boolean }[] = await dataSource.query(
     'SELECT is_booked FROM availabilities WHERE id = $1',
