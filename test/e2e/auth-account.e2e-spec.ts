@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { startTestApp, type TestApp } from '../support/app';
 import { FixedClock } from '../support/clock';
 import { productionTestConfig } from '../support/config';
-import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
+import { bearer, createUser, FIXTURE_PASSWORD, forgeToken, type UserRow } from '../support/factories';
 import { claimsOf, expectDomainError, newIp, type TokenPair } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
 import { useTestApp } from '../support/test-app-context';
@@ -20,23 +20,6 @@ const NEW_PASSWORD = 'NewSecure123';
 const TOKEN_OF_101_CHARACTERS = `ExponentPushToken[${'a'.repeat(82)}]`;
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
-
-interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string;
-  role: string;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  is_verified: boolean;
-  is_active: boolean;
-  expo_push_token: string | null;
-  password_changed_at: Date | null;
-  verification_code: string | null;
-  photo_url: string | null;
-  created_at: Date;
-}
 
 const uniqueEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@emecano-test.fr`;
 

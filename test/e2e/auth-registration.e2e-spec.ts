@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { register as metricsRegistry } from 'prom-client';
 import type { Response } from 'supertest';
 import { TEST_JWT_SECRET } from '../support/config';
-import { bearer, createUser, FIXTURE_PASSWORD, forgeToken } from '../support/factories';
+import { bearer, createUser, FIXTURE_PASSWORD, forgeToken, type UserRow } from '../support/factories';
 import { newIp } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
 import { useTestApp } from '../support/test-app-context';
@@ -33,21 +33,6 @@ const DEACTIVATED = 'Account has been deactivated. Contact support for more info
 const BAD_CREDENTIALS = 'Invalid email or password';
 const RESET_SENT = { message: 'If an account exists with this email, a password reset link has been sent' };
 const DAY_MS = 24 * 3_600_000;
-
-interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string;
-  role: string;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  is_verified: boolean;
-  is_active: boolean;
-  verification_code: string | null;
-  verification_code_expires_at: Date | null;
-  verification_code_attempts: number;
-}
 
 interface MailJobRow {
   state: string;

@@ -16,6 +16,26 @@ export interface UserFixture {
   role: UserRole;
 }
 
+/** A `users` row as `SELECT *` returns it (the columns tests read). */
+export interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  is_verified: boolean;
+  is_active: boolean;
+  expo_push_token: string | null;
+  password_changed_at: Date | null;
+  verification_code: string | null;
+  verification_code_expires_at: Date | null;
+  verification_code_attempts: number;
+  photo_url: string | null;
+  created_at: Date;
+}
+
 export interface UserOverrides {
   email?: string;
   role?: UserRole;
