@@ -81,11 +81,11 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
       [bookingId],
     );
 
-  it('H-006: two transactions locking the same booking serialise; the second decides on the committed state', async () => {
-    const bookingId = await newBooking();
+  /** The mechanic's accept, in a transaction that holds the booking's row lock until `release()`. */
+  async function acceptHoldingTheLock(bookingId: string) {
     const holding = gate();
     const locked = gate();
-    const first = inTransaction(ctx.dataSource, async (manager) => {
+    const accepted = inTransaction(ctx.dataSource, async (manager) => {
       const booking = await lockBooking(manager, bookingId);
       locked.open();
       await holding.opened;
@@ -94,6 +94,12 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
       await recordTransition(manager, booking, decision, mechanic, { at: AT });
     });
     await locked.opened;
+    return { release: holding.open, accepted };
+  }
+
+  it('H-006: two transactions locking the same booking serialise; the second decides on the committed state', async () => {
+    const bookingId = await newBooking();
+    const first = await acceptHoldingTheLock(bookingId);
     let secondLocked = false;
     const second = settle(
       inTransaction(ctx.dataSource, async (manager) => {
@@ -105,24 +111,14 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(secondLocked).toBe(false);
 
-    holding.open();
-    await first;
+    first.release();
+    await first.accepted;
     expect(await second).toEqual({ ok: true, value: 'confirmed' });
   });
 
   it('H-007: a lock held past the timeout gives 409 booking_busy, never a 500, and the holder still commits', async () => {
     const bookingId = await newBooking();
-    const holding = gate();
-    const locked = gate();
-    const holder = inTransaction(ctx.dataSource, async (manager) => {
-      const booking = await lockBooking(manager, bookingId);
-      locked.open();
-      await holding.opened;
-      const decision = decide(booking.status, factsOf(booking), { type: 'accept', actor: mechanic });
-      if (!decision.ok) throw refusalError(decision);
-      await recordTransition(manager, booking, decision, mechanic, { at: AT });
-    });
-    await locked.opened;
+    const holder = await acceptHoldingTheLock(bookingId);
 
     const waiter = await settle(
       inTransaction(ctx.dataSource, (manager) => lockBooking(manager, bookingId, 150)),
@@ -132,8 +128,8 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'booking_busy', status: 409 });
 
-    holding.open();
-    await holder;
+    holder.release();
+    await holder.accepted;
     expect(await transitions(bookingId)).toHaveLength(1);
   });
 
