@@ -159,9 +159,9 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
   it('finds the mechanics at the very point searched (distance 0, the bound of the final scan)', async () => {
     // A city's coordinates searched for, and its mechanics placed at them: every result at 0 km.
     const point = { lat: 49.010717, lng: 4.635822 };
-    const fixture = await createMechanic(testApp.dataSource, { ...point });
-    await createSlot(testApp.dataSource, fixture.profileId, { date: addDays(TODAY, 1) });
-    const response = await testApp.http
+    const fixture = await createMechanic(ctx.testApp.dataSource, { ...point });
+    await createSlot(ctx.testApp.dataSource, fixture.profileId, { date: addDays(TODAY, 1) });
+    const response = await ctx.testApp.http
       .get('/mechanics')
       .set('X-Forwarded-For', newIp())
       .query({ ...point, radius_km: 10 });
@@ -211,36 +211,27 @@ describe('GET /mechanics: the SQL search against a straightforward in-memory sea
 });
 
 describe('GET /mechanics: its planner settings end with its statement', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let testApp: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // A pool of two, one of them held by the test: the searches and the check share the other.
-    testApp = await startTestApp({
-      config: testConfig({ DB_POOL_SIZE: '1', DB_MAX_OVERFLOW: '1' }),
-      databaseUrl: db.url,
-      clock: new FixedClock(new Date(NOW)),
-    });
-  });
-
-  afterAll(async () => {
-    await testApp?.close();
-    await db?.drop();
+  // A pool of two, one of them held by the test: the searches and the check share the other.
+  const ctx = useTestApp({
+    clock: new FixedClock(new Date(NOW)),
+    env: { DB_POOL_SIZE: '1', DB_MAX_OVERFLOW: '1' },
   });
 
   it('leaves its connection planning as any other (bitmap scans on, plan cache auto), its statement prepared once', async () => {
-    const mechanic = await createMechanic(testApp.dataSource, { ...CENTRE });
-    await createSlot(testApp.dataSource, mechanic.profileId, { date: addDays(TODAY, 1) });
-    const held = testApp.dataSource.createQueryRunner();
+    const mechanic = await createMechanic(ctx.testApp.dataSource, { ...CENTRE });
+    await createSlot(ctx.testApp.dataSource, mechanic.profileId, { date: addDays(TODAY, 1) });
+    const held = ctx.testApp.dataSource.createQueryRunner();
     await held.connect();
     try {
       for (let run = 0; run < 2; run++) {
-        const response = await testApp.http.get('/mechanics').set('X-Forwarded-For', newIp()).query(CENTRE);
+        const response = await ctx.testApp.http
+          .get('/mechanics')
+          .set('X-Forwarded-For', newIp())
+          .query(CENTRE);
         expect(response.status).toBe(200);
         expect((response.body as { id: string }[]).map((item) => item.id)).toEqual([mechanic.profileId]);
       }
-      const [settings] = await testApp.dataSource.query(
+      const [settings] = await ctx.testApp.dataSource.query(
         `SELECT current_setting('enable_bitmapscan') AS bitmap_scans, current_setting('plan_cache_mode') AS plan_cache,
                 (SELECT count(*)::int FROM pg_prepared_statements) AS prepared`,
       );
