@@ -4,7 +4,7 @@
  * admin PostgreSQL server, and small helpers. Every wait is bounded; children still running when the
  * runner exits (or is interrupted) are sent SIGTERM.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,13 @@ export const ADMIN_URL =
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it (NODE_OPTIONS refuses --cpu-prof).
  */
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** The flags `npm start` gives node (package.json's `start`), so that a bench runs the server as production does. */
+const START_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
 
 export const POLL_INTERVAL_MS = 25;
 const REQUEST_TIMEOUT_MS = 2_000;
@@ -97,7 +104,7 @@ function installCleanup(): void {
 }
 
 /**
- * Spawns `node dist/src/main.js` on a free port with APP_ENV=development (JSON logs), the bench secrets and no
+ * Spawns `node dist/src/main.js` with `npm start`'s flags on a free port with APP_ENV=development (JSON logs), the bench secrets and no
  * DATABASE_URL (so the embedded PostgreSQL) unless `env` says otherwise; the rest of the environment
  * is inherited. Resolves once `GET /health` = 200; otherwise stops the child and rejects with the
  * tail of its output.
@@ -118,7 +125,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   });
 
   const started = performance.now();
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, MAIN], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, ...SERVER_NODE_ARGS, MAIN], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
