@@ -1,6 +1,6 @@
 /**
- * Boot benchmark: time from `node dist/src/main.js` being spawned to its first `GET /health` = 200, and
- * from SIGTERM to exit (runtime contract: exit 0 within 10 s), for
+ * Boot benchmark: time from `node dist/src/main.js` (with `npm start`'s flags) being spawned to its
+ * first `GET /health` = 200, and from SIGTERM to exit (runtime contract: exit 0 within 10 s), for
  *   (a) an external PostgreSQL — a fresh database created and dropped by the bench, 5 runs, the first
  *       one applying the migrations;
  *   (b) zero config — no DATABASE_URL, so the embedded PostgreSQL under var/pgdata — 3 warm runs (plus
