@@ -3,7 +3,9 @@ import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { register as metricsRegistry } from 'prom-client';
 import type { Response } from 'supertest';
+import { MAIL_QUEUE } from '../../src/mail/mail-message';
 import { TEST_JWT_SECRET } from '../support/config';
+import { waitForIdleQueue } from '../support/delivery';
 import { bearer, createUser, FIXTURE_PASSWORD, forgeToken, type UserRow } from '../support/factories';
 import { newIp } from '../support/http';
 import { type CaughtMail, SmtpCatcher } from '../support/smtp-catcher';
@@ -845,15 +847,11 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
   });
 
   describe('AUTH-28 (D1): a failing mail provider is never fatal, and the e-mail is durable', () => {
-    /** Pending mail jobs would take the refusals meant for the test's own e-mails. */
-    async function mailQueueIdle(): Promise<void> {
-      await until('an idle mail queue', async () => {
-        const [{ pending }]: { pending: number }[] = await ctx.testApp.dataSource.query(
-          "SELECT count(*)::int AS pending FROM pgboss.job WHERE name = 'mail.send' AND state IN ('created', 'retry', 'active')",
-        );
-        return pending === 0 ? true : undefined;
-      });
-    }
+    /**
+     * Pending mail jobs would take the refusals meant for the test's own e-mails; and a delivered
+     * e-mail's job is recorded as done only after the SMTP server has answered.
+     */
+    const mailQueueIdle = () => waitForIdleQueue(ctx.testApp.dataSource, MAIL_QUEUE);
 
     /** Skips the backoff wait of `address`'s job in retry (the delay itself is asserted first). */
     const fastForward = (address: string) =>
@@ -889,6 +887,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
       const mail = await smtp.waitFor(email);
       expect(mail.subject).toBe(SUBJECT);
       expect(smtp.to(email)).toHaveLength(1);
+      await mailQueueIdle();
       expect(await mailJobs(email)).toMatchObject([{ state: 'completed', retry_count: 2 }]);
       const verified = await verifyCode(email, codeOf(mail));
       expect(verified.body).toEqual({ status: 'verified' });
@@ -915,6 +914,7 @@ describe('auth: registration, e-mail verification and login gates (identity §2.
       });
       expect(smtp.to(verified.email)[0].subject).toBe('Reinitialisation de votre mot de passe - eMecano');
       expect(smtp.to(verified.email)[0].html).toContain(`${FRONTEND_URL}/reset-password?token=`);
+      await mailQueueIdle();
       const jobs = [...(await mailJobs(verified.email)), ...(await mailJobs(pending)).slice(1)];
       expect(jobs.map((job) => job.state)).toEqual(['completed', 'completed']);
       expect(jobs.reduce((sum, job) => sum + job.retry_count, 0)).toBe(2);

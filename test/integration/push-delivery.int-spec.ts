@@ -6,7 +6,7 @@ import { NotificationService } from '../../src/notifications/domain/notification
 import { PUSH_QUEUE, type PushJob } from '../../src/notifications/push/push-delivery';
 import { type TestApp } from '../support/app';
 import { testConfig } from '../support/config';
-import { pendingDeliveries, waitForIdleQueue } from '../support/delivery';
+import { waitForIdleQueue } from '../support/delivery';
 import { createUser, type UserFixture } from '../support/factories';
 import { FakeExpo } from '../support/fake-expo';
 import { NotifyProbeModule } from '../support/fixtures/notify-probe.module';
@@ -314,6 +314,12 @@ describe('push delivery (messaging §3.2, C-009)', () => {
     await expo.waitForAccepted(1, 60_000);
     expect(Date.now() - restartedAt).toBeLessThan(60_000);
     expect(expo.acceptedFor(userToken)).toHaveLength(1);
-    expect(await pendingDeliveries(testApp.dataSource, PUSH_QUEUE)).toBe(0);
+    // Expo answering comes before the worker records the job as done: wait for that, then check how it ended.
+    await waitForIdleQueue(testApp.dataSource, PUSH_QUEUE);
+    const states: { state: string }[] = await testApp.dataSource.query(
+      "SELECT state FROM pgboss.job WHERE name = $1 AND data->>'userId' = $2",
+      [PUSH_QUEUE, user.id],
+    );
+    expect(states).toEqual([{ state: 'completed' }]);
   }, 90_000);
 });
