@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { loadConfigOrExit } from './bootstrap';
 import { configureHttp } from './common/http/configure-http';
+import { createHttpApp } from './common/http/express-http-adapter';
 import { openDatabase } from './database/open-database';
 
 /** Runtime contract: on SIGTERM, stop taking requests, finish in-flight work and exit 0 within 10 s. */
@@ -12,10 +12,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const { config, logger } = loadConfigOrExit();
   const database = await openDatabase(config, logger);
-  const app = await NestFactory.create(AppModule.forRoot({ config, dataSource: database.dataSource }), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await createHttpApp(AppModule.forRoot({ config, dataSource: database.dataSource }));
   configureHttp(app, config);
   await app.listen(config.PORT, '0.0.0.0');
 

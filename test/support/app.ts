@@ -1,11 +1,11 @@
 import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { type DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureHttp } from '../../src/common/http/configure-http';
+import { createHttpApp } from '../../src/common/http/express-http-adapter';
 import { type AppConfig } from '../../src/config/load-config';
 import { createDataSource } from '../../src/database/data-source';
 import { type FixedClock } from './clock';
@@ -46,10 +46,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     clock: options.clock,
     triggersEnabled: options.triggersEnabled ?? false,
   });
-  const app = await NestFactory.create(
-    { module: class TestRootModule {}, imports: [root, ...(options.imports ?? [])] },
-    { bodyParser: false, bufferLogs: true },
-  );
+  const app = await createHttpApp({
+    module: class TestRootModule {},
+    imports: [root, ...(options.imports ?? [])],
+  });
   configureHttp(app, options.config);
   await app.init();
   return {
