@@ -3,7 +3,9 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# patches/: fixes to dependencies that npm ci applies (postinstall: patch-package).
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -13,6 +15,7 @@ RUN npm run build
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # var/ holds what the app writes at run time (mails and uploads without SMTP/R2).
