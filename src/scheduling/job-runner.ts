@@ -81,7 +81,9 @@ export class JobRunner implements BeforeApplicationShutdown {
     let total = 0;
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN && !this.stopping; batch++) {
-        const handled = await job.runBatch(this.clock.now(), options);
+        const outcome = await job.runBatch(this.clock.now(), options);
+        const { handled, failed } = typeof outcome === 'number' ? { handled: outcome, failed: 0 } : outcome;
+        if (failed > 0) this.runs.inc({ job_name: name, status: 'error' }, failed);
         total += handled;
         if (handled === 0 || job.runsInOnePass) break;
       }

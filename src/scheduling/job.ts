@@ -25,12 +25,23 @@ export interface JobRunOptions {
 }
 
 /**
+ * A batch whose items succeed or fail one by one (§7.2, §7.3): `handled` as the number a batch
+ * returns; `failed`, the items rolled back and left for a later attempt, which the runner counts as
+ * `emecano_scheduler_job_runs_total{status="error"}`, one per failed attempt.
+ */
+export interface BatchOutcome {
+  handled: number;
+  failed: number;
+}
+
+/**
  * A scheduled job: stateless and database-driven. `runBatch` handles at most one bounded batch of due
- * work as of `now` and says how many items it handled; the runner calls it until it finds none. It
- * must be safe to run in several processes at once (claims with FOR UPDATE SKIP LOCKED).
+ * work as of `now` and says how many items it handled (or a BatchOutcome); the runner calls it until
+ * it finds none. It must be safe to run in several processes at once (claims with FOR UPDATE SKIP
+ * LOCKED).
  */
 export interface ScheduledJob {
-  runBatch(now: Date, options: JobRunOptions): Promise<number>;
+  runBatch(now: Date, options: JobRunOptions): Promise<number | BatchOutcome>;
   /**
    * True for a job whose `runBatch` is a whole pass (the bucket sweep): the runner calls it once
    * instead of again until it handles nothing, which would repeat the pass for nothing.

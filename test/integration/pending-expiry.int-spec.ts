@@ -111,11 +111,19 @@ describe('pending-acceptance expiry (bookings-payments §7.2)', () => {
       { method: 'POST', path: new RegExp(`${first.paymentIntentId}/cancel$`) },
     );
 
+    const errors = () =>
+      counterValue('emecano_scheduler_job_runs_total', {
+        job_name: 'check_pending_acceptances',
+        status: 'error',
+      });
+    const errorsBefore = await errors();
     try {
       expect(await runner.run('check_pending_acceptances')).toBe(1);
     } finally {
       ctx.fake.reset();
     }
+    // §7.2: one error per failed attempt; the run's two passes (the second finds nothing else to expire) each tried it.
+    expect(await errors()).toBe(errorsBefore + 2);
 
     expect((await rowOf(first.id)).status).toBe('pending_acceptance');
     expect(await slotIsBooked(ctx.testApp.dataSource, first.parties.slotId)).toBe(true);

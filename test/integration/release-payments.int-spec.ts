@@ -185,11 +185,17 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
     const first = await dueBooking(-20);
     const second = await dueBooking(-10);
     failCaptures(first.paymentIntentId);
+    const runs = (status: string) =>
+      counterValue('emecano_scheduler_job_runs_total', { job_name: 'release_overdue_payments', status });
+    const [errorsBefore, successesBefore] = [await runs('error'), await runs('success')];
 
     await runner.run('release_overdue_payments');
 
     expect((await rowOf(first.id)).status).toBe('validated');
     expect((await rowOf(second.id)).status).toBe('completed');
+    // §7.3: the failed booking counts as an error; the run itself carried on to its end.
+    expect(await runs('error')).toBe(errorsBefore + 1);
+    expect(await runs('success')).toBe(successesBefore + 1);
     await ctx.assertMoneyConsistent(first.id);
     await ctx.assertMoneyConsistent(second.id);
   });
@@ -208,9 +214,9 @@ describe('payment release jobs (bookings-payments §7.1, §7.3)', () => {
         )[0].n,
       );
 
-    expect(await job.runBatch(NOW, {})).toBe(20);
+    expect(await job.runBatch(NOW, {})).toEqual({ handled: 20, failed: 0 });
     expect(await completedAmong()).toBe(20);
-    expect(await job.runBatch(NOW, {})).toBe(5);
+    expect(await job.runBatch(NOW, {})).toEqual({ handled: 5, failed: 0 });
     expect(await completedAmong()).toBe(25);
     for (const id of ids) await ctx.assertMoneyConsistent(id);
   });

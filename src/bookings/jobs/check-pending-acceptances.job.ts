@@ -5,7 +5,7 @@ import { forEachConcurrently } from '../../common/concurrency/for-each-concurren
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/load-config';
 import { inTransaction } from '../../database/transactions';
-import { Job, type ScheduledJob } from '../../scheduling/job';
+import { type BatchOutcome, Job, type ScheduledJob } from '../../scheduling/job';
 import { BookingTransitionRunner } from '../commands/transitions/booking-transition.runner';
 import { claimBooking } from './booking-claims';
 
@@ -28,9 +28,9 @@ interface Overdue {
  *
  * Two phases: ids are collected without locks, then each booking is re-locked (`SKIP LOCKED`) and
  * re-checked in its own transaction, so a mechanic's accept that committed meanwhile is never
- * overwritten. A batch walks the overdue set once, page by page, and counts what it expired: a
- * booking whose Stripe call fails stays pending and is retried by the next pass, without holding up
- * the ones behind it (JOB-03); a pass that expires nothing ends the run.
+ * overwritten. A batch walks the overdue set once, page by page, and counts what it expired and what
+ * failed: a booking whose Stripe call fails stays pending, counts as an error, and is retried by the
+ * next pass, without holding up the ones behind it (JOB-03); a pass that expires nothing ends the run.
  */
 @Injectable()
 @Job('check_pending_acceptances', '*/5 * * * *')
@@ -48,16 +48,18 @@ export class CheckPendingAcceptancesJob implements ScheduledJob {
     this.concurrency = config.JOB_CONCURRENCY;
   }
 
-  async runBatch(now: Date): Promise<number> {
+  async runBatch(now: Date): Promise<BatchOutcome> {
     const createdBefore = new Date(now.getTime() - this.timeoutMs);
-    let expired = 0;
+    const batch = { handled: 0, failed: 0 };
     for (let page = await this.overdue(createdBefore); page.length > 0;) {
       await forEachConcurrently(page, this.concurrency, async ({ id }) => {
-        if (await this.expire(id, createdBefore)) expired++;
+        const outcome = await this.expire(id, createdBefore);
+        if (outcome === 'expired') batch.handled++;
+        if (outcome === 'failed') batch.failed++;
       });
       page = await this.overdue(createdBefore, page[page.length - 1]);
     }
-    return expired;
+    return batch;
   }
 
   /** Phase 1: a page of overdue ids in (created_at, id) order, after `after`; no locks taken. */
@@ -71,8 +73,8 @@ export class CheckPendingAcceptancesJob implements ScheduledJob {
     );
   }
 
-  /** Phase 2: true when this booking was expired here; false when it moved on, is busy, or failed. */
-  private async expire(bookingId: string, createdBefore: Date): Promise<boolean> {
+  /** Phase 2: `skipped` when the booking moved on or another process holds it. */
+  private async expire(bookingId: string, createdBefore: Date): Promise<'expired' | 'skipped' | 'failed'> {
     try {
       const applied = await inTransaction(this.dataSource, async (manager) => {
         const booking = await claimBooking(manager, {
@@ -83,13 +85,13 @@ export class CheckPendingAcceptancesJob implements ScheduledJob {
         const result = await this.transitions.apply(manager, booking, EXPIRE);
         return result.ok ? result : null;
       });
-      if (!applied) return false;
+      if (!applied) return 'skipped';
       this.transitions.count(applied);
-      return true;
+      return 'expired';
     } catch (error) {
       // Rolled back: the booking is still pending with its slot, and the next pass retries it.
       this.logger.warn({ event: 'pending_expiry_failed', booking_id: bookingId, err: error });
-      return false;
+      return 'failed';
     }
   }
 }

@@ -5,7 +5,7 @@ import { forEachConcurrently } from '../../common/concurrency/for-each-concurren
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/load-config';
 import { inTransaction } from '../../database/transactions';
-import { type JobRunOptions } from '../../scheduling/job';
+import { type BatchOutcome, type JobRunOptions } from '../../scheduling/job';
 import {
   type AppliedTransition,
   BookingTransitionRunner,
@@ -47,28 +47,32 @@ export class PaymentRelease {
     this.concurrency = config.JOB_CONCURRENCY;
   }
 
-  /** One batch of the job: how many bookings it claimed. `--booking` fails loudly for the operator. */
-  async runBatch(now: Date, { bookingId }: JobRunOptions): Promise<number> {
+  /**
+   * One batch of the job: the bookings it claimed, and those of them whose release failed (§7.3:
+   * counted as errors). `--booking` fails loudly for the operator instead.
+   */
+  async runBatch(now: Date, { bookingId }: JobRunOptions): Promise<BatchOutcome> {
     if (bookingId === undefined) return this.releaseDue(now);
     const attempt = await this.releaseBooking(bookingId, now);
     if (attempt.outcome === 'deferred')
       throw new Error(
         `Releasing booking ${bookingId} failed; it stays validated, next attempt at ${attempt.until?.toISOString() ?? 'the next claim'}`,
       );
-    return attempt.outcome === 'released' ? 1 : 0;
+    return { handled: attempt.outcome === 'released' ? 1 : 0, failed: 0 };
   }
 
   /** Up to RELEASE_BATCH_SIZE bookings whose `release_due_at` has passed, oldest first. */
-  private async releaseDue(now: Date): Promise<number> {
-    let claimed = 0;
+  private async releaseDue(now: Date): Promise<BatchOutcome> {
+    const batch = { handled: 0, failed: 0 };
     let exhausted = false;
     await forEachConcurrently(Array.from({ length: RELEASE_BATCH_SIZE }), this.concurrency, async () => {
       if (exhausted) return;
       const attempt = await this.attempt(now, nextDue(now));
       if (attempt.outcome === 'none') exhausted = true;
-      else claimed++;
+      else batch.handled++;
+      if (attempt.outcome === 'deferred') batch.failed++;
     });
-    return claimed;
+    return batch;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Job, type JobRunOptions, type ScheduledJob } from '../../scheduling/job';
+import { type BatchOutcome, Job, type JobRunOptions, type ScheduledJob } from '../../scheduling/job';
 import { PaymentRelease } from './payment-release';
 
 /**
@@ -12,7 +12,7 @@ import { PaymentRelease } from './payment-release';
 export class ReleasePaymentJob implements ScheduledJob {
   constructor(private readonly release: PaymentRelease) {}
 
-  runBatch(now: Date, options: JobRunOptions): Promise<number> {
+  runBatch(now: Date, options: JobRunOptions): Promise<BatchOutcome> {
     return this.release.runBatch(now, options);
   }
 }
