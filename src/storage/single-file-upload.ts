@@ -1,50 +1,65 @@
-import {
-  applyDecorators,
-  type CallHandler,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-  PayloadTooLargeException,
-  UseInterceptors,
-} from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor, FileInterceptor, FilesInterceptor } from '@nestjs/platform-express';
+import { type MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
 import { ApiConsumes } from '@nestjs/swagger';
-import { catchError, type Observable, throwError } from 'rxjs';
-import { DomainError } from '../common/errors/domain-error';
+import { type Request } from 'express';
+import { type StorageEngine } from 'multer';
 import { RequestValidationError } from '../common/http/request-validation.error';
 import { MAX_UPLOAD_BYTES, type UploadedFile } from './upload-policy';
 
-/** multer stops reading past the limit; its 413 becomes the original's 400 with its message. */
-@Injectable()
-class UploadLimitErrors implements NestInterceptor {
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next
-      .handle()
-      .pipe(
-        catchError((error: unknown) =>
-          throwError(() =>
-            error instanceof PayloadTooLargeException
-              ? new DomainError('invalid_upload', 'File too large. Maximum size is 5 MB.')
-              : error,
-          ),
-        ),
-      );
+/**
+ * multer's memory storage, keeping at most `keepBytes` of each file and reading the rest only to
+ * count it. Memory stays bounded as with multer's `fileSize` limit, but a file over the limit does
+ * not end the request: it arrives cut, with its real `size`, and the route's own per-file check
+ * (`checkUpload`) refuses it in the route's order and with the route's message: §2.5's "File too
+ * large", §3.7's "Invalid data" after the booking's 404/403/409 and the form's 400s, or §3.9's
+ * warning while the dispute opens with the other photos.
+ */
+class CappedMemoryStorage implements StorageEngine {
+  constructor(private readonly keepBytes: number) {}
+
+  _handleFile(
+    _request: Request,
+    file: Express.Multer.File,
+    callback: (error?: Error | null, info?: Partial<Express.Multer.File>) => void,
+  ): void {
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let size = 0;
+    file.stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (keptBytes >= this.keepBytes) return;
+      const part = chunk.subarray(0, this.keepBytes - keptBytes);
+      kept.push(part);
+      keptBytes += part.length;
+    });
+    file.stream.once('error', (error: Error) => callback(error));
+    file.stream.once('end', () => callback(null, { buffer: Buffer.concat(kept), size }));
+  }
+
+  _removeFile(_request: Request, _file: Express.Multer.File, callback: (error: Error | null) => void): void {
+    callback(null);
   }
 }
 
-/** A multipart route taking one file in `field`, held in memory and cut off past 5 MB. */
+/** Stateless, so every upload route shares it. */
+const CAPPED_STORAGE = new CappedMemoryStorage(MAX_UPLOAD_BYTES);
+
+/** Every upload route: files held in memory, 5 MB of each at most, and no more than `files` of them. */
+function uploadOptions(files: number): MulterOptions {
+  return { storage: CAPPED_STORAGE, limits: { files } };
+}
+
+/** A multipart route taking one file in `field`. */
 export const SingleFileUpload = (field: string) =>
   applyDecorators(
     ApiConsumes('multipart/form-data'),
-    UseInterceptors(
-      UploadLimitErrors,
-      FileInterceptor(field, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
-    ),
+    UseInterceptors(FileInterceptor(field, uploadOptions(1))),
   );
 
 /**
- * A multipart route taking files in each of `fields` (`@UploadedFiles()`), 5 MB each: one per field,
- * unless `maxCounts` allows a field more.
+ * A multipart route taking files in each of `fields` (`@UploadedFiles()`): one per field, unless
+ * `maxCounts` allows a field more.
  */
 export const FileFieldsUpload = (
   fields: readonly string[],
@@ -54,10 +69,7 @@ export const FileFieldsUpload = (
   const files = counted.reduce((sum, field) => sum + field.maxCount, 0);
   return applyDecorators(
     ApiConsumes('multipart/form-data'),
-    UseInterceptors(
-      UploadLimitErrors,
-      FileFieldsInterceptor(counted, { limits: { fileSize: MAX_UPLOAD_BYTES, files } }),
-    ),
+    UseInterceptors(FileFieldsInterceptor(counted, uploadOptions(files))),
   );
 };
 
@@ -74,12 +86,9 @@ export function requiredFile(file: UploadedFile | undefined, field: string): Upl
   return file;
 }
 
-/** A multipart route taking the repeated field `field` (`@UploadedFiles()`), at most `maxCount` files of 5 MB. */
+/** A multipart route taking the repeated field `field` (`@UploadedFiles()`), at most `maxCount` files. */
 export const RepeatedFileUpload = (field: string, maxCount: number) =>
   applyDecorators(
     ApiConsumes('multipart/form-data'),
-    UseInterceptors(
-      UploadLimitErrors,
-      FilesInterceptor(field, maxCount, { limits: { fileSize: MAX_UPLOAD_BYTES, files: maxCount } }),
-    ),
+    UseInterceptors(FilesInterceptor(field, maxCount, uploadOptions(maxCount))),
   );

@@ -305,6 +305,30 @@ describe('PATCH /bookings/{id}/validate and /validate-with-photos (bookings-paym
       expect((await disputesOf(id))[0].photo_urls).toHaveLength(1);
     });
 
+    it('§3.9: a photo over 5 MB is dropped with a warning, not the request; the dispute opens with the others', async () => {
+      const { p, id } = await booking('check_out_done');
+      const large = png('large.png');
+      const oversized = { ...large, bytes: Buffer.concat([large.bytes, Buffer.alloc(5 * 1024 * 1024)]) };
+
+      const response = await withPhotos(
+        id,
+        buyerToken(p),
+        { validated: 'no', problem_reason: 'wrong_info', problem_description: 'See the photos' },
+        [png('front.png'), oversized],
+      );
+
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: {
+          status: 'disputed',
+          dispute_opened: true,
+          photo_count: 1,
+          upload_warnings: ['Failed to upload: large.png'],
+        },
+      });
+      expect((await disputesOf(id))[0].photo_urls).toHaveLength(1);
+    });
+
     it('§3.9 checks 1–4, 6, 7: each bad form → 400 with its message, in order, nothing stored', async () => {
       const { p, id } = await booking('check_out_done');
       const form = { validated: '0', problem_reason: 'wrong_info', problem_description: 'Bad' };

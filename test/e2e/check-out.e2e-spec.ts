@@ -343,6 +343,18 @@ describe('PATCH /bookings/{id}/check-out and GET /bookings/{id}/report (bookings
       await expectNothingRecorded(id);
     });
 
+    it('§3.7-3: a photo over 5 MB is "Invalid data" as every photo that fails its checks; nothing recorded', async () => {
+      const { p, id } = await booking();
+      const oversized = Buffer.concat([jpeg.bytes, Buffer.alloc(5 * 1024 * 1024)]);
+
+      const response = await checkOut(id, p.mechanic.token, {
+        odometer: { bytes: oversized, type: 'image/jpeg' },
+      });
+
+      expectDomainError(response, 400, 'Invalid data', INVALID);
+      await expectNothingRecorded(id);
+    });
+
     it('FLOW-13: a 500-character plate, a negative odometer, an out-of-range latitude or longitude are 400s', async () => {
       const { p, id } = await booking();
       const cases: [Record<string, string | number>, string][] = [
