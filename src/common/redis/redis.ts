@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { settleWithin } from '../concurrency/settle-within';
 
 /**
  * The process's shared client. Commands fail fast while disconnected (no offline queue) so that a
@@ -26,19 +27,16 @@ export async function pingRedis(url: string, timeoutMs: number): Promise<boolean
     disconnectTimeout: 50,
   });
   probe.on('error', () => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  // One deadline for connecting and answering together: a Redis that accepts but never replies
-  // must not hold the probe for twice the timeout.
-  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   const answer = probe
     .connect()
     .then(() => probe.ping())
     .then((reply) => reply === 'PONG')
     .catch(() => false);
   try {
-    return await Promise.race([answer, deadline]);
+    // One deadline for connecting and answering together: a Redis that accepts but never replies
+    // must not hold the probe for twice the timeout.
+    return await settleWithin(answer, timeoutMs, false);
   } finally {
-    clearTimeout(timer);
     probe.disconnect();
   }
 }

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
+import { settleWithin } from '../../common/concurrency/settle-within';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { RedisConnection } from '../../common/redis/redis-connection';
 import { APP_CONFIG } from '../../config/config.module';
@@ -76,14 +77,11 @@ export class HealthController {
     return this.schedulerHealth.check();
   }
 
-  private async databaseAnswers(): Promise<boolean> {
-    const timeout = new Promise<false>((resolve) =>
-      setTimeout(() => resolve(false), DATABASE_TIMEOUT_MS).unref(),
-    );
+  private databaseAnswers(): Promise<boolean> {
     const query = this.dataSource.query('SELECT 1').then(
       () => true,
       () => false,
     );
-    return Promise.race([query, timeout]);
+    return settleWithin(query, DATABASE_TIMEOUT_MS, false);
   }
 }

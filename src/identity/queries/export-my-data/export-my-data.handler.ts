@@ -11,8 +11,8 @@ export const EXPORT_LIST_LIMIT = 1_000;
 
 /**
  * GDPR art. 20 (identity §2.1-15): the profile, then the sections each owning module contributes.
- * The buyer sections are always present; a module that has not landed yet cannot hold any of the
- * user's data, so its section is empty until it contributes it.
+ * The buyer sections are laid out first, in the order of the spec's table, and each owner fills in
+ * its own; the mechanic sections follow only for a user with a mechanic profile.
  */
 @QueryHandler(ExportMyDataQuery)
 export class ExportMyDataHandler implements IQueryHandler<ExportMyDataQuery> {
