@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
 
 /** Jobs of `queue` not yet finished: waiting, scheduled for a retry, or being delivered. */
-export async function pendingDeliveries(dataSource: DataSource, queue: string): Promise<number> {
+async function pendingDeliveries(dataSource: DataSource, queue: string): Promise<number> {
   const [{ count }]: { count: number }[] = await dataSource.query(
     `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
     [queue],
