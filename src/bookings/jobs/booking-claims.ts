@@ -1,6 +1,6 @@
 import { type EntityManager } from 'typeorm';
-import { type BookingEntity } from '../persistence/booking.entity';
-import { bookingFromRow } from '../persistence/booking.locks';
+import { entityFromRow } from '../../database/entity-rows';
+import { BookingEntity } from '../persistence/booking.entity';
 
 /**
  * The lease of a job's claim: a session that stays idle inside its transaction this long (a frozen
@@ -34,7 +34,7 @@ export async function claimBooking(
       LIMIT 1 FOR UPDATE SKIP LOCKED`,
     claim.parameters,
   );
-  return rows.length === 0 ? null : bookingFromRow(manager, rows[0]);
+  return rows.length === 0 ? null : entityFromRow(manager, BookingEntity, rows[0]);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
+import { entityFromRow } from '../../database/entity-rows';
 import { PG_ERROR, pgErrorCode } from '../../database/pg-errors';
 import { type BookingActor } from '../domain/booking-events';
 import { type BookingDecision, type BookingStamp } from '../domain/booking.machine';
@@ -28,36 +29,23 @@ export async function lockBooking(
   bookingId: string,
   timeoutMs: number = BOOKING_LOCK_TIMEOUT_MS,
 ): Promise<BookingEntity> {
-  await manager.query("SELECT set_config('lock_timeout', $1, true)", [
-    `${Math.max(1, Math.round(timeoutMs))}ms`,
-  ]);
-  let booking: BookingEntity | null;
+  let rows: Record<string, unknown>[];
   try {
-    booking = await manager.getRepository(BookingEntity).findOne({
-      where: { id: bookingId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    // One round trip: the timeout is set by the row's filter, which runs on the row found before
+    // the executor asks for its lock, so the wait for the lock is already bounded.
+    rows = await manager.query(
+      `SELECT * FROM bookings
+        WHERE id = $1 AND set_config('lock_timeout', $2, true) IS NOT NULL
+          FOR UPDATE`,
+      [bookingId, `${Math.max(1, Math.round(timeoutMs))}ms`],
+    );
   } catch (error) {
     if (pgErrorCode(error) === PG_ERROR.lockNotAvailable)
       throw new DomainError('booking_busy', BOOKING_BUSY_MESSAGE);
     throw error;
   }
-  if (!booking) throw new DomainError('booking_not_found', 'Booking not found');
-  return booking;
-}
-
-/**
- * A `bookings` row read with plain SQL (`SELECT *`), as the entity `findOne` would have built: each
- * column's value prepared from the entity's metadata (dates, transformers). Columns the entity does
- * not map are left out.
- */
-export function bookingFromRow(manager: EntityManager, row: Record<string, unknown>): BookingEntity {
-  const metadata = manager.connection.getMetadata(BookingEntity);
-  const driver = manager.connection.driver;
-  const booking = metadata.create(manager.queryRunner, { fromDeserializer: true }) as BookingEntity;
-  for (const column of metadata.columns)
-    column.setEntityValue(booking, driver.prepareHydratedValue(row[column.databaseName], column));
-  return booking;
+  if (rows.length === 0) throw new DomainError('booking_not_found', 'Booking not found');
+  return entityFromRow(manager, BookingEntity, rows[0]);
 }
 
 /** Columns the handlers set themselves alongside a transition (the machine decides the others). */
