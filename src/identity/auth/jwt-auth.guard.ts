@@ -1,10 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { TokenService } from '../domain/token.service';
-import { TokenBlacklist } from '../persistence/token-blacklist';
-import { UserEntity } from '../persistence/user.entity';
+import { tokenHolder } from '../persistence/token-holder';
 import { type AuthenticatedRequest } from './authenticated-request';
 import { bearerToken } from './bearer-token';
 import { isUuid } from '../../common/uuid';
@@ -16,8 +15,7 @@ export class JwtAuthGuard implements CanActivate {
 
   constructor(
     private readonly tokens: TokenService,
-    private readonly blacklist: TokenBlacklist,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,11 +25,15 @@ export class JwtAuthGuard implements CanActivate {
       throw new DomainError('invalid_token', 'Invalid authentication token');
     }
     if (!claims.jti) throw new DomainError('invalid_token', 'Invalid token');
-    if (await this.blacklist.isRevoked(claims.jti)) {
+    const { revoked, user } = await tokenHolder(
+      this.dataSource.manager,
+      claims.jti,
+      isUuid(claims.sub) ? claims.sub : null,
+    );
+    if (revoked) {
       this.logger.warn({ event: 'revoked_token_used', jti: claims.jti, user_id: claims.sub });
       throw new DomainError('token_revoked', 'Token has been revoked');
     }
-    const user = isUuid(claims.sub) ? await this.users.findOneBy({ id: claims.sub }) : null;
     if (!user) throw new DomainError('user_not_found', 'User not found');
     if (!user.isActive) {
       throw new DomainError(
