@@ -38,6 +38,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type Client } from 'pg';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
+import { machineBusySeconds, tcpSegmentsSent } from './lib/cpu';
 import { describeStatusCodes, load, type LoadRequest, type LoadResult } from './lib/load';
 import { pgbench, type PgbenchResult } from './lib/pgbench';
 import {
@@ -99,6 +100,10 @@ interface Activity {
   ioWaits: number;
   /** Mean number idle inside a transaction: waiting for the server (or Stripe) between statements. */
   idleInTransaction: number;
+  /** CPU seconds the whole machine was busy: client, fake Stripe, server, PostgreSQL (or pgbench). */
+  machineCpuS: number;
+  /** TCP segments sent on the whole machine: the messages between its processes, and their acks. */
+  tcpSegments: number;
 }
 
 interface Phase {
@@ -175,7 +180,15 @@ async function noPgbench(): Promise<Pick<Measured, 'pgbench' | 'pgbenchActivity'
   const none = { average: 0, p50: 0, p99: 0, max: 0 };
   return {
     pgbench: { tps: 0, transactions: 0, failed: 0, latency: none, statements: [], output: '' },
-    pgbenchActivity: { samples: 0, active: 0, lockWaits: 0, ioWaits: 0, idleInTransaction: 0 },
+    pgbenchActivity: {
+      samples: 0,
+      active: 0,
+      lockWaits: 0,
+      ioWaits: 0,
+      idleInTransaction: 0,
+      machineCpuS: 0,
+      tcpSegments: 0,
+    },
   };
 }
 
@@ -456,10 +469,15 @@ async function runPgbench(url: string, bookings: Booking[], durationS: number): 
   return pgbench({ url, script, clients: CONNECTIONS, threads: PGBENCH_THREADS, durationS });
 }
 
-/** `work`, with pg_stat_activity of the bench database sampled every ACTIVITY_SAMPLE_MS meanwhile. */
+/**
+ * `work`, with pg_stat_activity of the bench database sampled every ACTIVITY_SAMPLE_MS meanwhile,
+ * and what the whole machine spent on it: busy CPU and TCP segments.
+ */
 async function sampling<T>(url: string, work: () => Promise<T>): Promise<{ result: T; activity: Activity }> {
   return withDatabase(url, async (client) => {
     const totals = { samples: 0, active: 0, lockWaits: 0, ioWaits: 0, idleInTransaction: 0 };
+    const busyBefore = machineBusySeconds();
+    const segmentsBefore = tcpSegmentsSent();
     let running = true;
     const sampler = (async () => {
       while (running) {
@@ -485,7 +503,11 @@ async function sampling<T>(url: string, work: () => Promise<T>): Promise<{ resul
     })();
     try {
       const result = await work();
-      return { result, activity: meanActivity(totals) };
+      const machine = {
+        machineCpuS: machineBusySeconds() - busyBefore,
+        tcpSegments: tcpSegmentsSent() - segmentsBefore,
+      };
+      return { result, activity: { ...meanActivity(totals), ...machine } };
     } finally {
       running = false;
       await sampler;
@@ -493,7 +515,9 @@ async function sampling<T>(url: string, work: () => Promise<T>): Promise<{ resul
   });
 }
 
-function meanActivity(totals: Activity): Activity {
+function meanActivity(
+  totals: Omit<Activity, 'machineCpuS' | 'tcpSegments'>,
+): Omit<Activity, 'machineCpuS' | 'tcpSegments'> {
   const n = Math.max(totals.samples, 1);
   return {
     samples: totals.samples,
@@ -547,18 +571,22 @@ function printReport(measured: Measured, loadBefore: number): boolean {
       `client, fake Stripe, server, PostgreSQL and pgbench on the same machine, ` +
       `1-min load average before the bench ${loadBefore.toFixed(2)}; seeding took ${number(seedMs)} ms\n`,
   );
-  console.log('| Endpoint | req/s | p50 | p99 | max | non-2xx | backends active / lock wait / idle in tx |');
-  console.log('|---|---:|---:|---:|---:|---:|---|');
+  console.log(
+    '| Endpoint | req/s | p50 | p99 | max | non-2xx | backends active / lock wait / idle in tx | ' +
+      'machine CPU ms / TCP segments, per request |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---|---:|');
   for (const { name, result, activity, throughput } of phases) {
     console.log(
       `| ${name} | ${throughput.toFixed(1)} | ${ms(result.latency.p50)} | ${ms(result.latency.p99)} | ` +
-        `${ms(result.latency.max)} | ${number(result.non2xx)} | ${describeActivity(activity)} |`,
+        `${ms(result.latency.max)} | ${number(result.non2xx)} | ${describeActivity(activity)} | ` +
+        `${describeCost(activity, result.requests.total)} |`,
     );
   }
   console.log(
     `| pgbench (same SQL shape, ${CONNECTIONS} clients) | ${pg.tps.toFixed(1)} tps | ${ms(pg.latency.p50)} | ` +
       `${ms(pg.latency.p99)} | ${ms(pg.latency.max)} | ${number(pg.failed)} failed | ` +
-      `${describeActivity(pgbenchActivity)} |`,
+      `${describeActivity(pgbenchActivity)} | ${describeCost(pgbenchActivity, pg.transactions)} |`,
   );
   console.log('');
   console.log(
@@ -591,7 +619,15 @@ function printReport(measured: Measured, loadBefore: number): boolean {
     console.log(`pgbench: ${pg.failed} failed of ${pg.transactions}\n${pg.output}`);
   }
 
-  const { result: cancel, throughput: cancelThroughput } = phases[phases.length - 1];
+  const { result: cancel, throughput: cancelThroughput, activity } = phases[phases.length - 1];
+  // Both runs keep the machine's cores busy, so their throughputs stand about as their costs do.
+  const cpuPerCancel = activity.machineCpuS / Math.max(cancel.requests.total, 1);
+  const cpuPerTransaction = pgbenchActivity.machineCpuS / Math.max(pg.transactions, 1);
+  console.log(
+    `\nMachine CPU per cancel ÷ per pgbench transaction: ${(cpuPerCancel / cpuPerTransaction).toFixed(1)}×; ` +
+      `TCP segments: ${(activity.tcpSegments / Math.max(cancel.requests.total, 1)).toFixed(1)} per cancel, ` +
+      `${(pgbenchActivity.tcpSegments / Math.max(pg.transactions, 1)).toFixed(1)} per transaction.`,
+  );
   const ratio = cancelThroughput / Math.max(pg.tps, 1e-9);
   const ratioMet = ratio >= RATIO_TARGET;
   const p99Met = cancel.latency.p99 < P99_TARGET_MS;
@@ -601,6 +637,11 @@ function printReport(measured: Measured, loadBefore: number): boolean {
       `(target < ${P99_TARGET_MS} ms: ${p99Met ? 'met' : 'MISSED'}).`,
   );
   return ok;
+}
+
+function describeCost(activity: Activity, operations: number): string {
+  const n = Math.max(operations, 1);
+  return `${((1_000 * activity.machineCpuS) / n).toFixed(2)} / ${(activity.tcpSegments / n).toFixed(1)}`;
 }
 
 function describeActivity(activity: Activity): string {

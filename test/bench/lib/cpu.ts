@@ -1,6 +1,7 @@
 /**
- * CPU time of processes on this machine, from /proc (Linux): what a bench spends per operation in
- * its children and in their PostgreSQL backends, which the shared machine's wall clock cannot tell.
+ * CPU time of processes on this machine, and of the machine itself, from /proc (Linux): what a bench
+ * spends per operation in its children and in their PostgreSQL backends, which the shared machine's
+ * wall clock cannot tell.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,33 @@ export function cpuSecondsOf(pid: number): number | null {
   // The command name (2nd field) may hold spaces: count the fields after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds the whole machine has been busy since it booted, all cores together (/proc/stat:
+ * user, nice, system, irq and softirq; not idle, I/O wait or the hypervisor's steal).
+ */
+export function machineBusySeconds(): number {
+  // The first line sums the cores: "cpu  user nice system idle iowait irq softirq steal …".
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq) / TICKS_PER_SECOND;
+}
+
+/**
+ * TCP segments the machine has sent since it booted (/proc/net/snmp's `OutSegs`): on loopback, one
+ * per message between two processes (a statement, its result, an HTTP request or answer) and per
+ * acknowledgement, whichever system call sent it.
+ */
+export function tcpSegmentsSent(): number {
+  const [names, values] = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('Tcp:'))
+    .map((line) => line.split(/\s+/));
+  return Number(values[names.indexOf('OutSegs')]);
 }
 
 /**
