@@ -16,9 +16,10 @@ import { useTestDataSource } from '../support/test-app-context';
 
 const AT = new Date('2026-03-02T09:00:00.000Z');
 
-function factsOf(booking: BookingEntity): BookingFacts {
+function factsOf(booking: BookingEntity, mechanicUserId: string): BookingFacts {
   return {
     buyerId: booking.buyerId,
+    mechanicUserId,
     mechanicProfileId: booking.mechanicId,
     totalPrice: booking.totalPrice,
     hasPaymentIntent: booking.stripePaymentIntentId !== null,
@@ -36,12 +37,13 @@ function factsOf(booking: BookingEntity): BookingFacts {
 /** What a command handler does: lock, decide on the locked row, record (effects left out). */
 async function command(
   dataSource: DataSource,
+  parties: BookingParties,
   bookingId: string,
   event: BookingEvent,
 ): Promise<BookingEntity> {
   return inTransaction(dataSource, async (manager) => {
     const booking = await lockBooking(manager, bookingId);
-    const decision = decide(booking.status, factsOf(booking), event);
+    const decision = decide(booking.status, factsOf(booking, parties.mechanic.id), event);
     if (!decision.ok) throw refusalError(decision);
     return recordTransition(manager, booking, decision, event.actor, { at: AT });
   });
@@ -89,7 +91,10 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
       const booking = await lockBooking(manager, bookingId);
       locked.open();
       await holding.opened;
-      const decision = decide(booking.status, factsOf(booking), { type: 'accept', actor: mechanic });
+      const decision = decide(booking.status, factsOf(booking, parties.mechanic.id), {
+        type: 'accept',
+        actor: mechanic,
+      });
       if (!decision.ok) throw refusalError(decision);
       await recordTransition(manager, booking, decision, mechanic, { at: AT });
     });
@@ -148,7 +153,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
       mechanic_lng: 1.44,
       mechanic_location_updated_at: AT,
     });
-    await command(ctx.dataSource, bookingId, { type: 'cancel', actor: buyer });
+    await command(ctx.dataSource, parties, bookingId, { type: 'cancel', actor: buyer });
 
     const [row] = await ctx.dataSource.query(
       `SELECT status, cancelled_by, refund_percentage, refund_amount, cancelled_at, updated_at, mechanic_lat,
@@ -184,7 +189,10 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
     await expect(
       inTransaction(ctx.dataSource, async (manager: EntityManager) => {
         const booking = await lockBooking(manager, bookingId);
-        const decision = decide(booking.status, factsOf(booking), { type: 'accept', actor: mechanic });
+        const decision = decide(booking.status, factsOf(booking, parties.mechanic.id), {
+          type: 'accept',
+          actor: mechanic,
+        });
         if (!decision.ok) throw refusalError(decision);
         await recordTransition(manager, booking, decision, mechanic, { at: AT });
         throw new Error('Stripe failed after the decision');
@@ -206,13 +214,16 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
       .then((rows: { id: string }[]) => rows[0].id);
     const create: BookingEvent = { type: 'create', actor: buyer };
     const facts = {
-      ...factsOf({
-        buyerId: parties.buyer.id,
-        mechanicId: parties.mechanic.profileId,
-        totalPrice: '40.00',
-        stripePaymentIntentId: 'pi_x',
-        checkInCodeAttempts: 0,
-      } as BookingEntity),
+      ...factsOf(
+        {
+          buyerId: parties.buyer.id,
+          mechanicId: parties.mechanic.profileId,
+          totalPrice: '40.00',
+          stripePaymentIntentId: 'pi_x',
+          checkInCodeAttempts: 0,
+        } as BookingEntity,
+        parties.mechanic.id,
+      ),
     };
     const decision = decide(null, facts, create);
     if (!decision.ok) throw refusalError(decision);
@@ -269,7 +280,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
           { type: 'accept', actor: mechanic },
           { type: 'refuse', actor: mechanic, reason: 'too_far', proposedTime: null },
           { type: 'expire_pending', actor: { role: 'system' } },
-        ].map((event) => settle(command(ctx.dataSource, bookingId, event as BookingEvent))),
+        ].map((event) => settle(command(ctx.dataSource, parties, bookingId, event as BookingEvent))),
       );
       const winners = results.filter((result) => result.ok);
       const losers = results
@@ -286,7 +297,7 @@ describe('booking locks and the single writer of bookings.status (§2.4, H-006/H
 
   it('booking_transitions is append-only: UPDATE and DELETE are refused', async () => {
     const bookingId = await newBooking();
-    await command(ctx.dataSource, bookingId, { type: 'accept', actor: mechanic });
+    await command(ctx.dataSource, parties, bookingId, { type: 'accept', actor: mechanic });
     await expect(
       ctx.dataSource.query("UPDATE booking_transitions SET event = 'forged' WHERE booking_id = $1", [
         bookingId,

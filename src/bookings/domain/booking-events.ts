@@ -124,6 +124,8 @@ export const DEFAULT_BOOKING_RULES: BookingRules = {
  */
 export interface BookingFacts {
   buyerId: string;
+  /** The mechanic's user id: the recipient of the mechanic's notifications. */
+  mechanicUserId: string;
   /** The mechanic profile id (`bookings.mechanic_id`). */
   mechanicProfileId: string;
   /** `total_price`, a decimal string. */

@@ -36,6 +36,7 @@ const ACTOR_KEYS = Object.keys(ACTORS) as ActorKey[];
 function facts(overrides: Partial<BookingFacts> = {}): BookingFacts {
   return {
     buyerId: BUYER,
+    mechanicUserId: MECHANIC_USER,
     mechanicProfileId: PROFILE,
     totalPrice: '40.00',
     hasPaymentIntent: true,

@@ -27,18 +27,22 @@ export async function loadBookingFacts(
   options: { now: Date; rules: BookingRules; timeZone: string },
 ): Promise<BookingFacts> {
   const { now, rules, timeZone } = options;
-  // One round trip for both: the slot's start (none without a slot) and the dispute's reason.
-  const [{ starts_at: startsAt, dispute_reason: disputeReason }]: {
+  // One round trip for all: the slot's start (none without a slot), the dispute's reason and the
+  // mechanic's user (whom the effects may notify).
+  const [{ starts_at: startsAt, dispute_reason: disputeReason, mechanic_user_id: mechanicUserId }]: {
     starts_at: Date | null;
     dispute_reason: DisputeReason | null;
+    mechanic_user_id: string;
   }[] = await manager.query(
     `SELECT (SELECT (date + start_time) AT TIME ZONE $3 FROM availabilities WHERE id = $2) AS starts_at,
-            (SELECT reason FROM dispute_cases WHERE booking_id = $1) AS dispute_reason`,
-    [booking.id, booking.availabilityId, timeZone],
+            (SELECT reason FROM dispute_cases WHERE booking_id = $1) AS dispute_reason,
+            (SELECT user_id FROM mechanic_profiles WHERE id = $4) AS mechanic_user_id`,
+    [booking.id, booking.availabilityId, timeZone, booking.mechanicId],
   );
   const msUntilSlotStart = startsAt === null ? null : startsAt.getTime() - now.getTime();
   return {
     buyerId: booking.buyerId,
+    mechanicUserId,
     mechanicProfileId: booking.mechanicId,
     totalPrice: booking.totalPrice,
     hasPaymentIntent: booking.stripePaymentIntentId !== null,

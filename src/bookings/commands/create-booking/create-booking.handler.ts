@@ -24,7 +24,7 @@ import { priceBooking, type Tariff } from '../../domain/pricing';
 import { bookingView } from '../../http/booking.views';
 import { BookingEntity } from '../../persistence/booking.entity';
 import { recordCreation } from '../../persistence/booking.locks';
-import { checkBookable, loadBookableMechanic } from './bookable-mechanic';
+import { type BookableMechanic, checkBookable, loadBookableMechanic } from './bookable-mechanic';
 import { consumeSlot, lockWindow, SLOT_BUSY_MESSAGE } from './booking-slot';
 import { CreateBookingCommand, type CreatedBooking } from './create-booking.command';
 import { planBookedSlot } from './booked-slot-plan';
@@ -102,7 +102,7 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
     );
 
     const actor: BookingActor = { role: 'buyer', userId: buyer.id, emailVerified: buyer.emailVerified };
-    const decision = decide(null, newBookingFacts(buyer.id, mechanic.profileId, price.totalPrice), {
+    const decision = decide(null, newBookingFacts(buyer.id, mechanic, price.totalPrice), {
       type: 'create',
       actor,
     });
@@ -183,10 +183,15 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
   }
 }
 
-function newBookingFacts(buyerId: string, mechanicProfileId: string, totalPrice: string): BookingFacts {
+function newBookingFacts(
+  buyerId: string,
+  mechanic: Pick<BookableMechanic, 'userId' | 'profileId'>,
+  totalPrice: string,
+): BookingFacts {
   return {
     buyerId,
-    mechanicProfileId,
+    mechanicUserId: mechanic.userId,
+    mechanicProfileId: mechanic.profileId,
     totalPrice,
     // Every booking is created with its PaymentIntent (the development gateway makes one too).
     hasPaymentIntent: true,

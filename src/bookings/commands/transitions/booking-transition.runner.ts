@@ -19,7 +19,6 @@ import { bookingRules, loadBookingFacts } from '../../persistence/booking-facts'
 import { type HandlerColumns, recordTransition } from '../../persistence/booking.locks';
 import { insertDispute, type NewDispute } from '../../persistence/dispute-cases';
 import { insertInspectionRecords } from '../../persistence/inspection-records';
-import { mechanicUserId } from '../../persistence/mechanic-user';
 import { releaseSlot } from '../../persistence/slot-release';
 import { CheckInCodes } from '../check-in/check-in-codes';
 import { BookingPayments, type Settlement } from './booking-payments';
@@ -72,7 +71,8 @@ export class BookingTransitionRunner {
     event: BookingEvent,
   ): Promise<AppliedTransition | BookingRefusal> {
     const at = this.clock.now();
-    const decided = await this.decideAt(manager, booking, event, at);
+    const facts = await this.factsAt(manager, booking, at);
+    const decided = decide(booking.status, facts, event);
     if (!decided.ok) return decided;
     const settlement = await this.payments.settle(manager, booking, decided, event);
     const decision = recordedMoney(decided, settlement, booking.totalPrice);
@@ -96,8 +96,8 @@ export class BookingTransitionRunner {
         ...dispute,
         createdAt: at,
       });
-    for (const effect of decision.effects)
-      await this.carryOut(manager, effect, recorded, decision, event, at);
+    const context = { booking: recorded, decision, event, at, mechanicUserId: facts.mechanicUserId };
+    for (const effect of decision.effects) await this.carryOut(manager, effect, context);
     return {
       ok: true,
       booking: recorded,
@@ -117,17 +117,12 @@ export class BookingTransitionRunner {
     booking: BookingEntity,
     event: BookingEvent,
   ): Promise<BookingRefusal | null> {
-    const decided = await this.decideAt(manager, booking, event, this.clock.now());
+    const decided = decide(booking.status, await this.factsAt(manager, booking, this.clock.now()), event);
     return decided.ok ? null : decided;
   }
 
-  private async decideAt(manager: EntityManager, booking: BookingEntity, event: BookingEvent, now: Date) {
-    const facts = await loadBookingFacts(manager, booking, {
-      now,
-      rules: this.rules,
-      timeZone: this.config.APP_TIMEZONE,
-    });
-    return decide(booking.status, facts, event);
+  private factsAt(manager: EntityManager, booking: BookingEntity, now: Date) {
+    return loadBookingFacts(manager, booking, { now, rules: this.rules, timeZone: this.config.APP_TIMEZONE });
   }
 
   /** After commit only (M-030): never count what may still roll back. */
@@ -148,11 +143,9 @@ export class BookingTransitionRunner {
   private async carryOut(
     manager: EntityManager,
     effect: BookingEffect,
-    booking: BookingEntity,
-    decision: BookingDecision,
-    event: BookingEvent,
-    at: Date,
+    context: EffectContext,
   ): Promise<void> {
+    const { booking, decision, event, at, mechanicUserId } = context;
     const bookingId = booking.id;
     switch (effect) {
       case 'releaseSlot':
@@ -189,8 +182,7 @@ export class BookingTransitionRunner {
         return;
       case 'notifyOtherPartyCancelled': {
         const cancelledBy = decision.columns.cancelledBy ?? 'mechanic';
-        const recipient =
-          cancelledBy === 'buyer' ? await mechanicUserId(manager, booking.mechanicId) : booking.buyerId;
+        const recipient = cancelledBy === 'buyer' ? mechanicUserId : booking.buyerId;
         await this.notifications.notify(
           manager,
           recipient,
@@ -206,16 +198,12 @@ export class BookingTransitionRunner {
         );
         return;
       case 'notifyMechanicNoShow':
-        await this.notifications.notify(
-          manager,
-          await mechanicUserId(manager, booking.mechanicId),
-          NOTIFICATIONS.noShow({ bookingId }),
-        );
+        await this.notifications.notify(manager, mechanicUserId, NOTIFICATIONS.noShow({ bookingId }));
         return;
       case 'notifyMechanicDisputed':
         await this.notifications.notify(
           manager,
-          await mechanicUserId(manager, booking.mechanicId),
+          mechanicUserId,
           NOTIFICATIONS.bookingDisputed({ bookingId }),
         );
         return;
@@ -229,7 +217,7 @@ export class BookingTransitionRunner {
         await this.disputes.audit(manager, event);
         return;
       case 'notifyPartiesDisputeResolved':
-        await this.disputes.notifyParties(manager, booking, event);
+        await this.disputes.notifyParties(manager, [booking.buyerId, mechanicUserId], booking.id, event);
         return;
       default:
         // Payments were settled before the record; recordTransition clears the GPS and writes the
@@ -239,6 +227,16 @@ export class BookingTransitionRunner {
           throw new Error(`Effect ${effect} is not carried out by this runner`);
     }
   }
+}
+
+/** What an effect is carried out for: the transition recorded, and who the mechanic is. */
+interface EffectContext {
+  /** The row as recorded with the transition. */
+  booking: BookingEntity;
+  decision: BookingDecision;
+  event: BookingEvent;
+  at: Date;
+  mechanicUserId: string;
 }
 
 const HANDLED_ELSEWHERE = new Set<BookingEffect>([

@@ -7,7 +7,6 @@ import { NotificationService } from '../../../notifications/domain/notification.
 import { type BookingEvent } from '../../domain/booking-events';
 import { type BookingEntity } from '../../persistence/booking.entity';
 import { recordResolution } from '../../persistence/dispute-cases';
-import { mechanicUserId } from '../../persistence/mechanic-user';
 
 type ResolutionEvent = Extract<BookingEvent, { type: 'resolve_for_buyer' | 'resolve_for_mechanic' }>;
 
@@ -75,12 +74,17 @@ export class DisputeEffects {
     });
   }
 
-  async notifyParties(manager: EntityManager, booking: BookingEntity, event: BookingEvent): Promise<void> {
+  /** §9.3: both parties learn the verdict (`recipients`: the buyer's and the mechanic's user ids). */
+  async notifyParties(
+    manager: EntityManager,
+    recipients: readonly string[],
+    bookingId: string,
+    event: BookingEvent,
+  ): Promise<void> {
     const notification = NOTIFICATIONS.disputeResolved({
-      bookingId: booking.id,
+      bookingId,
       resolution: resolutionOf(asResolution(event)),
     });
-    await this.notifications.notify(manager, booking.buyerId, notification);
-    await this.notifications.notify(manager, await mechanicUserId(manager, booking.mechanicId), notification);
+    for (const userId of recipients) await this.notifications.notify(manager, userId, notification);
   }
 }
