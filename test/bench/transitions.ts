@@ -28,7 +28,8 @@
  * Targets (issue 7): the cancel endpoint at ≥ 35 % of the pgbench ceiling, its p99 < 50 ms. Returns
  * false on a contract violation (any non-2xx, error or timeout, or a wrong end state); a missed target
  * is reported, not failed. While each phase runs, pg_stat_activity is sampled every 100 ms, and the
- * server's warning and error log lines are counted.
+ * server's warning and error log lines are counted; the whole machine's busy CPU and TCP segments
+ * sent are read before and after each phase and pgbench, and reported per request (transaction).
  *
  * Run it with `npm run bench` or `node test/bench/run.js transitions` (after `npm run build`).
  * Environment: BENCH_ADMIN_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
