@@ -621,14 +621,16 @@ function printReport(measured: Measured, loadBefore: number): boolean {
   }
 
   const { result: cancel, throughput: cancelThroughput, activity } = phases[phases.length - 1];
-  // Both runs keep the machine's cores busy, so their throughputs stand about as their costs do.
-  const cpuPerCancel = activity.machineCpuS / Math.max(cancel.requests.total, 1);
-  const cpuPerTransaction = pgbenchActivity.machineCpuS / Math.max(pg.transactions, 1);
-  console.log(
-    `\nMachine CPU per cancel ÷ per pgbench transaction: ${(cpuPerCancel / cpuPerTransaction).toFixed(1)}×; ` +
-      `TCP segments: ${(activity.tcpSegments / Math.max(cancel.requests.total, 1)).toFixed(1)} per cancel, ` +
-      `${(pgbenchActivity.tcpSegments / Math.max(pg.transactions, 1)).toFixed(1)} per transaction.`,
-  );
+  if (pg.transactions > 0) {
+    // Both runs keep the machine's cores busy, so their throughputs stand about as their costs do.
+    const cpuPerCancel = activity.machineCpuS / Math.max(cancel.requests.total, 1);
+    const cpuPerTransaction = pgbenchActivity.machineCpuS / pg.transactions;
+    console.log(
+      `\nMachine CPU per cancel ÷ per pgbench transaction: ${(cpuPerCancel / cpuPerTransaction).toFixed(1)}×; ` +
+        `TCP segments: ${(activity.tcpSegments / Math.max(cancel.requests.total, 1)).toFixed(1)} per cancel, ` +
+        `${(pgbenchActivity.tcpSegments / pg.transactions).toFixed(1)} per transaction.`,
+    );
+  }
   const ratio = cancelThroughput / Math.max(pg.tps, 1e-9);
   const ratioMet = ratio >= RATIO_TARGET;
   const p99Met = cancel.latency.p99 < P99_TARGET_MS;

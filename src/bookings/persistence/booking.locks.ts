@@ -14,8 +14,11 @@ export const BOOKING_BUSY_MESSAGE = 'This booking is being updated by another re
 
 /**
  * The one way commands, webhooks and jobs take a booking before deciding on it (§2.4): the row
- * `FOR UPDATE` inside the caller's transaction, waiting at most `timeoutMs`. The lock timeout stays
- * set for the rest of that transaction, so no later statement of the command waits forever either.
+ * `FOR UPDATE` inside the caller's transaction, waiting at most `timeoutMs` for another transaction
+ * holding it. The lock timeout stays set for the rest of that transaction, so no later statement of
+ * the command waits forever either. (A table lock held by DDL or maintenance on `bookings` is taken
+ * while the statement is planned, before the timeout is set: that one is waited for, as every
+ * other read of the table waits for it.)
  *
  * - missing row → 404 "Booking not found" (checked first, §3.0);
  * - still locked after the timeout (55P03) → 409, never a 500. PostgreSQL has aborted the
@@ -32,7 +35,7 @@ export async function lockBooking(
   let rows: Record<string, unknown>[];
   try {
     // One round trip: the timeout is set by the row's filter, which runs on the row found before
-    // the executor asks for its lock, so the wait for the lock is already bounded.
+    // the executor asks for the row's lock, so that wait is already bounded.
     rows = await manager.query(
       `SELECT * FROM bookings
         WHERE id = $1 AND set_config('lock_timeout', $2, true) IS NOT NULL
