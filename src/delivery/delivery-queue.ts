@@ -19,7 +19,7 @@ export interface DeliveryPolicy {
   retryDelaySeconds: number;
   /** A job still active after this long is considered lost (crashed worker) and retried. */
   expireInSeconds: number;
-  /** Jobs of this queue a worker takes per poll and delivers at once (pg-boss polls every 0.5 s). */
+  /** Jobs of this queue a worker takes per fetch and delivers at once. */
   batchSize: number;
 }
 
@@ -45,6 +45,8 @@ const STOP_TIMEOUT_MS = 8_000;
 export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeliveryQueue');
   private readonly handlers = new Map<string, { handler: DeliveryHandler<never>; policy: DeliveryPolicy }>();
+  /** pg-boss's worker id for each queue this instance delivers. */
+  private readonly workerIds = new Map<string, string>();
   private readonly boss: PgBoss;
 
   constructor(
@@ -91,12 +93,27 @@ export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutd
     await withAdvisoryLock(this.dataSource, ADVISORY_LOCK.deliveryQueues, () => this.createQueues());
     if (!this.options.workersEnabled) return;
     for (const [queue, { handler, policy }] of this.handlers) {
-      await this.boss.work<never>(
+      const workerId = await this.boss.work<never>(
         queue,
         { batchSize: policy.batchSize, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
-        (jobs) => this.deliverBatch(queue, handler, jobs),
+        async (jobs) => {
+          await this.deliverBatch(queue, handler, jobs);
+          if (jobs.length === policy.batchSize) this.fetchAgainAtOnce(queue);
+        },
       );
+      this.workerIds.set(queue, workerId);
     }
+  }
+
+  /**
+   * pg-boss's worker waits for the polling interval after every batch, full or not, which caps a
+   * queue at one batch per interval (push: 40 jobs/s) and lets a backlog grow under load. A full batch
+   * means more may be waiting, so the worker is told to fetch again straight away; only a short or
+   * empty fetch waits for the interval.
+   */
+  private fetchAgainAtOnce(queue: string): void {
+    const workerId = this.workerIds.get(queue);
+    if (workerId) this.boss.notifyWorker(workerId);
   }
 
   /**
