@@ -45,9 +45,20 @@ class CappedMemoryStorage implements StorageEngine {
 /** Stateless, so every upload route shares it. */
 const CAPPED_STORAGE = new CappedMemoryStorage(MAX_UPLOAD_BYTES);
 
-/** Every upload route: files held in memory, 5 MB of each at most, and no more than `files` of them. */
+/**
+ * Text fields an upload form may carry (the check-out's, the largest, has 5). busboy holds each in
+ * memory up to 1 MB and sets no limit on their number, so a chunked body (no Content-Length for the
+ * 10 MB guard to refuse) could otherwise grow `req.body` without bound. Past the limit, a 400.
+ */
+const MAX_FORM_FIELDS = 50;
+
+/**
+ * Every upload route: files held in memory, 5 MB of each at most, no more than `files` of them, and
+ * at most MAX_FORM_FIELDS text fields. multer answers an error only once the body has ended, so a
+ * chunked body is read (and discarded past those bounds) until it ends or Node's request timeout.
+ */
 function uploadOptions(files: number): MulterOptions {
-  return { storage: CAPPED_STORAGE, limits: { files } };
+  return { storage: CAPPED_STORAGE, limits: { files, fields: MAX_FORM_FIELDS } };
 }
 
 /** A multipart route taking one file in `field`. */

@@ -96,6 +96,22 @@ describe('POST /auth/me/photo and dev storage (identity §10, §2.5)', () => {
     );
   });
 
+  it('takes up to 50 text fields with an upload, and refuses a 51st with 400', async () => {
+    const { token } = await tokenFor();
+    const withFields = (count: number) => {
+      let form = ctx.testApp.http.post('/auth/me/photo').set(bearer(token)).set('X-Forwarded-For', newIp());
+      for (let n = 0; n < count; n++) form = form.field(`field_${n}`, 'x');
+      return form.attach('photo', PNG, { filename: 'me.png', contentType: 'image/png' });
+    };
+
+    expect((await withFields(50)).status).toBe(200);
+    const refused = await withFields(51);
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 400,
+      body: { detail: 'Too many fields', request_id: expect.any(String) },
+    });
+  });
+
   it('N28: the file route refuses path traversal and never serves personal documents', async () => {
     const { token } = await tokenFor();
     const traversal = await ctx.testApp.http
