@@ -106,8 +106,8 @@ export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * pg-boss's worker waits for the polling interval after every batch, full or not, which caps a
-   * queue at one batch per interval (push: 40 jobs/s) and lets a backlog grow under load. A full batch
+   * pg-boss's worker waits out the rest of its polling interval after every batch, full or not,
+   * which caps a queue at one batch per interval (push: 40 jobs/s) and lets a backlog grow under load. A full batch
    * means more may be waiting, so the worker is told to fetch again straight away; only a short or
    * empty fetch waits for the interval.
    */

@@ -33,10 +33,17 @@ export function unreadBodyLinger(lingerMs = UNREAD_BODY_LINGER_MS): RequestHandl
   return (request, response, next) => {
     response.once('finish', () => {
       if (request.complete) return;
-      // A body that ends in time leaves the connection open for the next request.
-      setTimeout(() => {
+      const close = setTimeout(() => {
         if (!request.complete) request.socket.destroy();
       }, lingerMs).unref();
+      // A body that ends in time leaves the connection open for the next request; the timer (and
+      // what it holds) goes as soon as the body ends or the client leaves.
+      const forget = () => {
+        clearTimeout(close);
+        request.socket.off('close', forget);
+      };
+      request.once('end', forget);
+      request.socket.once('close', forget);
     });
     next();
   };
