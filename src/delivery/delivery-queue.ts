@@ -107,9 +107,10 @@ export class DeliveryQueue implements OnApplicationBootstrap, OnApplicationShutd
 
   /**
    * pg-boss's worker waits out the rest of its polling interval after every batch, full or not,
-   * which caps a queue at one batch per interval (push: 40 jobs/s) and lets a backlog grow under load. A full batch
-   * means more may be waiting, so the worker is told to fetch again straight away; only a short or
-   * empty fetch waits for the interval.
+   * which caps a queue at one batch per interval (push: 40 jobs/s) and lets a backlog grow under
+   * load. A full batch means more may be waiting, so the worker is told to fetch again straight away;
+   * only a short or empty fetch waits for the interval. (The id is set before the first batch can
+   * come back: `work` resolves before its first fetch returns; without it, the worker just waits.)
    */
   private fetchAgainAtOnce(queue: string): void {
     const workerId = this.workerIds.get(queue);
