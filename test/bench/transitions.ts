@@ -23,7 +23,8 @@
  * every transition shares — `SELECT … FOR UPDATE` of the booking, `UPDATE bookings SET status …`,
  * `INSERT INTO booking_transitions` — over the bookings just cancelled, in the extended protocol
  * (parameters sent with each statement, as node-postgres sends them). That is the ceiling; the
- * ratio is cancel req/s ÷ pgbench tps.
+ * ratio is cancel req/s ÷ pgbench tps. A second pgbench run, as long, sends the cancel's own statements
+ * (as captured from the server, in their order) without the server: the most a cancel could reach.
  *
  * Targets (issue 7): the cancel endpoint at ≥ 35 % of the pgbench ceiling, its p99 < 50 ms. Returns
  * false on a contract violation (any non-2xx, error or timeout, or a wrong end state); a missed target
@@ -37,7 +38,9 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { insertJob } from 'pg-boss/src/plans';
 import { type Client } from 'pg';
+import { PUSH_QUEUE } from '../../src/notifications/push/push-delivery';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { machineBusySeconds, tcpSegmentsSent } from './lib/cpu';
 import { describeStatusCodes, load, type LoadRequest, type LoadResult } from './lib/load';
@@ -119,10 +122,18 @@ interface Phase {
   throughput: number;
 }
 
+/** A pgbench script's run, and what the machine spent meanwhile. */
+interface PgbenchRun {
+  result: PgbenchResult;
+  activity: Activity;
+}
+
 interface Measured {
   phases: Phase[];
-  pgbench: PgbenchResult;
-  pgbenchActivity: Activity;
+  /** The transaction every transition shares: the target's ceiling. */
+  ceiling: PgbenchRun;
+  /** The cancel's own statements, sent by pgbench. */
+  cancelStatements: PgbenchRun;
   endState: string[];
   seedMs: number;
   logLines: { total: number; warn: number; error: number; samples: string[] };
@@ -162,7 +173,7 @@ async function measure(
   const warmUp = await cycles(baseUrl, database.url, fake, token, buyers, slots.slice(0, WARM_UP_CYCLES));
   const warmUpProblems = await checkEndState(database.url, fake, warmUp.bookings);
   if (warmUp.phases.some(violated) || warmUpProblems.length > 0)
-    return { phases: warmUp.phases, ...(await noPgbench()), endState: warmUpProblems, seedMs, logLines };
+    return { phases: warmUp.phases, ...noPgbench(), endState: warmUpProblems, seedMs, logLines };
   logLines.total = logLines.warn = logLines.error = 0;
   logLines.samples.length = 0;
 
@@ -170,18 +181,31 @@ async function measure(
   const endState = await checkEndState(database.url, fake, measured.bookings);
   const cancel = measured.phases[measured.phases.length - 1];
   const durationS = Math.max(PGBENCH_MIN_S, Math.round(cancel.result.requests.total / cancel.throughput));
-  const { result, activity } = await sampling(database.url, () =>
-    runPgbench(database.url, measured.bookings, durationS),
-  );
-  return { phases: measured.phases, pgbench: result, pgbenchActivity: activity, endState, seedMs, logLines };
+  await indexBookings(database.url, measured.bookings);
+  // Each run starts from vacuumed tables, so that the second does not pay for the first's dead rows.
+  const runScript = async (script: string) => {
+    await withDatabase(database.url, (client) => client.query(`VACUUM ANALYZE ${PGBENCH_TABLES}`));
+    return sampling(database.url, () =>
+      pgbench({ url: database.url, script, clients: CONNECTIONS, threads: PGBENCH_THREADS, durationS }),
+    );
+  };
+  const ceiling = await runScript(ceilingScript(measured.bookings.length));
+  const cancelStatements = await runScript(cancelStatementsScript(measured.bookings.length));
+  return { phases: measured.phases, ceiling, cancelStatements, endState, seedMs, logLines };
 }
 
 /** Warm-up failed: nothing to compare with. */
-async function noPgbench(): Promise<Pick<Measured, 'pgbench' | 'pgbenchActivity'>> {
-  const none = { average: 0, p50: 0, p99: 0, max: 0 };
-  return {
-    pgbench: { tps: 0, transactions: 0, failed: 0, latency: none, statements: [], output: '' },
-    pgbenchActivity: {
+function noPgbench(): Pick<Measured, 'ceiling' | 'cancelStatements'> {
+  const none: PgbenchRun = {
+    result: {
+      tps: 0,
+      transactions: 0,
+      failed: 0,
+      latency: { average: 0, p50: 0, p99: 0, max: 0 },
+      statements: [],
+      output: '',
+    },
+    activity: {
       samples: 0,
       active: 0,
       lockWaits: 0,
@@ -191,6 +215,7 @@ async function noPgbench(): Promise<Pick<Measured, 'pgbench' | 'pgbenchActivity'
       tcpSegments: 0,
     },
   };
+  return { ceiling: none, cancelStatements: none };
 }
 
 /**
@@ -437,37 +462,96 @@ async function checkEndState(url: string, fake: FakeStripe, bookings: Booking[])
 }
 
 /**
- * pgbench over `bookings` (renumbered 1..n in a side table, looked up inside each statement, so no
- * round trip is added): the booking locked, its status and cancellation columns written as the
- * cancel writes them, its transition appended.
+ * The bookings just cancelled, numbered 1..n in a side table that pgbench's scripts look them up in
+ * (inside their statements, so that the lookup adds no round trip), with the ids a cancel reads.
  */
-async function runPgbench(url: string, bookings: Booking[], durationS: number): Promise<PgbenchResult> {
+async function indexBookings(url: string, bookings: Booking[]): Promise<void> {
   await withDatabase(url, async (client: Client) => {
     await client.query(
-      'CREATE TABLE bench_cycle_bookings (n int PRIMARY KEY, id uuid NOT NULL, buyer_id uuid NOT NULL)',
+      `CREATE TABLE bench_cycle_bookings (n int PRIMARY KEY, id uuid NOT NULL, buyer_id uuid NOT NULL,
+         availability_id uuid NOT NULL, mechanic_id uuid NOT NULL, mechanic_user_id uuid NOT NULL)`,
     );
     await client.query(
-      `INSERT INTO bench_cycle_bookings (n, id, buyer_id)
-       SELECT row_number() OVER (), id, buyer_id FROM bookings WHERE id = ANY($1::uuid[])`,
+      `INSERT INTO bench_cycle_bookings (n, id, buyer_id, availability_id, mechanic_id, mechanic_user_id)
+       SELECT row_number() OVER (), b.id, b.buyer_id, b.availability_id, b.mechanic_id, m.user_id
+         FROM bookings b JOIN mechanic_profiles m ON m.id = b.mechanic_id WHERE b.id = ANY($1::uuid[])`,
       [bookings.map((b) => b.id)],
     );
-    await client.query('VACUUM ANALYZE bench_cycle_bookings, bookings, booking_transitions');
   });
+}
+
+/** The tables pgbench's scripts write or read. */
+const PGBENCH_TABLES =
+  'bench_cycle_bookings, bookings, booking_transitions, availabilities, notifications, users, pgboss.job';
+
+/** The cancel's writes to the booking (status and cancellation columns), as the cancel sets them. */
+const CANCEL_COLUMNS =
+  `status = 'cancelled', cancelled_at = now(), cancelled_by = 'buyer', refund_percentage = 100, ` +
+  `refund_amount = total_price, mechanic_lat = NULL, mechanic_lng = NULL, ` +
+  `mechanic_location_updated_at = NULL, updated_at = now()`;
+
+/**
+ * The ceiling: the transaction every transition shares — the booking locked, its status and
+ * cancellation columns written, its transition appended.
+ */
+function ceilingScript(bookingCount: number): string {
   const booking = '(SELECT id FROM bench_cycle_bookings WHERE n = :n)';
-  const script = [
-    `\\set n random(1, ${bookings.length})`,
+  return [
+    `\\set n random(1, ${bookingCount})`,
     'BEGIN;',
     `SELECT * FROM bookings WHERE id = ${booking} FOR UPDATE;`,
-    `UPDATE bookings SET status = 'cancelled', cancelled_at = now(), cancelled_by = 'buyer', ` +
-      `refund_percentage = 100, refund_amount = total_price, mechanic_lat = NULL, mechanic_lng = NULL, ` +
-      `mechanic_location_updated_at = NULL, updated_at = now() WHERE id = ${booking} AND status = 'cancelled';`,
+    `UPDATE bookings SET ${CANCEL_COLUMNS} WHERE id = ${booking} AND status = 'cancelled';`,
     `INSERT INTO booking_transitions (booking_id, from_status, to_status, event, actor_role, actor_id, ` +
       `machine_version, at) SELECT id, 'cancelled', 'cancelled', 'cancel', 'buyer', buyer_id, 1, now() ` +
       `FROM bench_cycle_bookings WHERE n = :n;`,
     'END;',
     '',
   ].join('\n');
-  return pgbench({ url, script, clients: CONNECTIONS, threads: PGBENCH_THREADS, durationS });
+}
+
+/**
+ * What a cancel asks of the database, sent by a client that costs nothing: the statements the server
+ * sends for `PATCH /bookings/{id}/cancel` (captured from a run, in their order, with literals where
+ * the server binds values), without the HTTP request, the JWT, the two Stripe calls and the push's
+ * Expo request. The guard's statement also reads the booking's ids into pgbench variables (`\gset`).
+ * The push job is pg-boss's own insert, into the push queue's dead-letter queue, which no worker
+ * takes; its fetch and completion (one each per batch of pushes) are left out.
+ */
+function cancelStatementsScript(bookingCount: number): string {
+  const pushJob = { 2: `'${PUSH_QUEUE}.dead'`, 3: `jsonb_build_object('userId', :mechanic_user_id::text)` };
+  const insertPushJob = insertJob('pgboss')
+    .replace(/\$(\d+)/g, (_, index: string) => pushJob[Number(index) as keyof typeof pushJob] ?? 'NULL')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return [
+    `\\set n random(1, ${bookingCount})`,
+    `SELECT EXISTS (SELECT 1 FROM blacklisted_tokens WHERE jti = gen_random_uuid()::text) AS token_revoked, ` +
+      `u.*, c.id AS booking_id, c.buyer_id, c.availability_id, c.mechanic_id, c.mechanic_user_id ` +
+      `FROM bench_cycle_bookings c LEFT JOIN users u ON u.id = c.buyer_id WHERE c.n = :n \\gset`,
+    'BEGIN;',
+    `SELECT * FROM bookings WHERE id = :booking_id AND set_config('lock_timeout', '3000ms', true) IS NOT NULL ` +
+      `FOR UPDATE;`,
+    `SELECT (SELECT (date + start_time) AT TIME ZONE '${TIME_ZONE}' FROM availabilities ` +
+      `WHERE id = :availability_id) AS starts_at, ` +
+      `(SELECT reason FROM dispute_cases WHERE booking_id = :booking_id) AS dispute_reason, ` +
+      `(SELECT user_id FROM mechanic_profiles WHERE id = :mechanic_id) AS mechanic_user_id;`,
+    `WITH moved AS (UPDATE bookings SET ${CANCEL_COLUMNS} WHERE id = :booking_id AND status = 'cancelled' ` +
+      `RETURNING id) INSERT INTO booking_transitions (booking_id, from_status, to_status, event, actor_role, ` +
+      `actor_id, machine_version, at) SELECT id, 'cancelled', 'cancelled', 'cancel', 'buyer', :buyer_id, 1, ` +
+      `now() FROM moved RETURNING booking_id;`,
+    'SELECT id FROM availabilities WHERE id = :availability_id FOR UPDATE;',
+    `UPDATE availabilities SET is_booked = false WHERE id = :availability_id AND NOT EXISTS ` +
+      `(SELECT 1 FROM bookings WHERE availability_id = :availability_id AND id <> :booking_id ` +
+      `AND status <> 'cancelled');`,
+    `INSERT INTO notifications (id, user_id, type, title, body, data, is_read, created_at) VALUES ` +
+      `(DEFAULT, :mechanic_user_id, 'booking_cancelled', 'Réservation annulée', ` +
+      `'L''acheteur a annulé la réservation.', jsonb_build_object('booking_id', :booking_id::text, ` +
+      `'cancelled_by', 'buyer'), DEFAULT, DEFAULT) RETURNING id, is_read, created_at;`,
+    `${insertPushJob};`,
+    'END;',
+    'SELECT expo_push_token FROM users WHERE id = :mechanic_user_id;',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -556,11 +640,16 @@ function violated(phase: Phase): boolean {
   return result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || phase.overflow > 0;
 }
 
-/** Prints the table, pgbench's line, the ratio and the verdicts; false on a contract violation. */
+/** Prints the table, pgbench's lines, the ratios and the verdicts; false on a contract violation. */
 function printReport(measured: Measured, loadBefore: number): boolean {
-  const { phases, pgbench: pg, pgbenchActivity, endState, seedMs, logLines } = measured;
+  const { phases, ceiling, cancelStatements, endState, seedMs, logLines } = measured;
+  const pgbenchRuns = [
+    { name: `pgbench, the shared transaction (the ceiling), ${CONNECTIONS} clients`, run: ceiling },
+    { name: `pgbench, the cancel's own statements, ${CONNECTIONS} clients`, run: cancelStatements },
+  ];
   const number = (value: number) => Math.round(value).toLocaleString('en-US');
   const ms = (value: number) => value.toFixed(1);
+  const percent = (value: number) => `${(100 * value).toFixed(1)} %`;
   const cpu = cpus();
   console.log(
     `## Transitions: ${number(CYCLES)} cycles create → accept → cancel, each phase at ${CONNECTIONS} ` +
@@ -584,16 +673,22 @@ function printReport(measured: Measured, loadBefore: number): boolean {
         `${describeCost(activity, result.requests.total)} |`,
     );
   }
-  console.log(
-    `| pgbench (same SQL shape, ${CONNECTIONS} clients) | ${pg.tps.toFixed(1)} tps | ${ms(pg.latency.p50)} | ` +
-      `${ms(pg.latency.p99)} | ${ms(pg.latency.max)} | ${number(pg.failed)} failed | ` +
-      `${describeActivity(pgbenchActivity)} | ${describeCost(pgbenchActivity, pg.transactions)} |`,
-  );
+  for (const { name, run } of pgbenchRuns) {
+    const { result: pg, activity } = run;
+    console.log(
+      `| ${name} | ${pg.tps.toFixed(1)} tps | ${ms(pg.latency.p50)} | ${ms(pg.latency.p99)} | ` +
+        `${ms(pg.latency.max)} | ${number(pg.failed)} failed | ${describeActivity(activity)} | ` +
+        `${describeCost(activity, pg.transactions)} |`,
+    );
+  }
   console.log('');
-  console.log(
-    `pgbench: ${number(pg.transactions)} transactions, latency average ${pg.latency.average.toFixed(2)} ms; ` +
-      `per statement (ms): ${pg.statements.map((s) => `${s.averageMs.toFixed(3)} ${s.statement.slice(0, 40)}`).join('; ')}`,
-  );
+  for (const { name, run } of pgbenchRuns) {
+    const { result: pg } = run;
+    console.log(
+      `${name}: ${number(pg.transactions)} transactions, latency average ${pg.latency.average.toFixed(2)} ms; ` +
+        `per statement (ms): ${pg.statements.map((s) => `${s.averageMs.toFixed(3)} ${s.statement.slice(0, 40)}`).join('; ')}`,
+    );
+  }
   console.log(
     `Server log lines during the measured cycles: ${logLines.total} ` +
       `(${(logLines.total / (3 * CYCLES)).toFixed(1)} per request), ${logLines.warn} warnings, ${logLines.error} errors` +
@@ -615,27 +710,35 @@ function printReport(measured: Measured, loadBefore: number): boolean {
     ok = false;
     console.log(`End state: ${problem}`);
   }
-  if (pg.failed > 0 || pg.transactions === 0) {
+  for (const { name, run } of pgbenchRuns) {
+    const { result: pg } = run;
+    if (pg.failed === 0 && pg.transactions > 0) continue;
     ok = false;
-    console.log(`pgbench: ${pg.failed} failed of ${pg.transactions}\n${pg.output}`);
+    console.log(`${name}: ${pg.failed} failed of ${pg.transactions}\n${pg.output}`);
   }
 
   const { result: cancel, throughput: cancelThroughput, activity } = phases[phases.length - 1];
+  const pg = ceiling.result;
   if (pg.transactions > 0) {
     // Both runs keep the machine's cores busy, so their throughputs stand about as their costs do.
     const cpuPerCancel = activity.machineCpuS / Math.max(cancel.requests.total, 1);
-    const cpuPerTransaction = pgbenchActivity.machineCpuS / pg.transactions;
+    const cpuPerTransaction = ceiling.activity.machineCpuS / pg.transactions;
     console.log(
       `\nMachine CPU per cancel ÷ per pgbench transaction: ${(cpuPerCancel / cpuPerTransaction).toFixed(1)}×; ` +
         `TCP segments: ${(activity.tcpSegments / Math.max(cancel.requests.total, 1)).toFixed(1)} per cancel, ` +
-        `${(pgbenchActivity.tcpSegments / pg.transactions).toFixed(1)} per transaction.`,
+        `${(ceiling.activity.tcpSegments / pg.transactions).toFixed(1)} per transaction.`,
+    );
+    console.log(
+      `The cancel's own statements, sent by pgbench: ${cancelStatements.result.tps.toFixed(1)} / ` +
+        `${pg.tps.toFixed(1)} = ${percent(cancelStatements.result.tps / pg.tps)} of the ceiling: the most a ` +
+        `cancel could reach if its HTTP request, JWT, Stripe calls and push delivery cost nothing.`,
     );
   }
   const ratio = cancelThroughput / Math.max(pg.tps, 1e-9);
   const ratioMet = ratio >= RATIO_TARGET;
   const p99Met = cancel.latency.p99 < P99_TARGET_MS;
   console.log(
-    `\nCancel ÷ pgbench: ${cancelThroughput.toFixed(1)} / ${pg.tps.toFixed(1)} = ${(100 * ratio).toFixed(1)} % ` +
+    `\nCancel ÷ pgbench: ${cancelThroughput.toFixed(1)} / ${pg.tps.toFixed(1)} = ${percent(ratio)} ` +
       `(target ≥ ${100 * RATIO_TARGET} %: ${ratioMet ? 'met' : 'MISSED'}). Cancel p99 ${ms(cancel.latency.p99)} ms ` +
       `(target < ${P99_TARGET_MS} ms: ${p99Met ? 'met' : 'MISSED'}).`,
   );
