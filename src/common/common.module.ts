@@ -5,6 +5,7 @@ import { ConnectionDrain } from './http/connection-drain';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { RequestValidationPipe } from './http/request-validation.pipe';
 import { RouteTable } from './http/route-table';
+import { UnreadBodyLinger } from './http/unread-body-linger';
 import { FailoverThrottlerStorage } from './rate-limit/failover-throttler.storage';
 import { RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
 import { RedisConnection } from './redis/redis-connection';
@@ -23,11 +24,12 @@ export class CommonModule {
         RequestValidationPipe,
         RouteTable,
         ConnectionDrain,
+        UnreadBodyLinger,
         { provide: APP_PIPE, useExisting: RequestValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
       ],
-      exports: [Clock, RedisConnection, FailoverThrottlerStorage, ConnectionDrain],
+      exports: [Clock, RedisConnection, FailoverThrottlerStorage, ConnectionDrain, UnreadBodyLinger],
     };
   }
 }

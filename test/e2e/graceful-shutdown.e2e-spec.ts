@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { startTestApp } from '../support/app';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
@@ -31,6 +33,35 @@ describe('graceful shutdown (runtime contract)', () => {
       expect(await response.json()).toEqual({ done: true });
       await closing;
       expect(closed).toBe(true);
+    } finally {
+      await testApp.close().catch(() => undefined);
+      await db.drop();
+    }
+  });
+
+  it('closes at once a connection still sending the body of a request it has already refused', async () => {
+    const db = await createTestDatabase();
+    const testApp = await startTestApp({ config: testConfig(), databaseUrl: db.url });
+    try {
+      await testApp.app.listen(0, '127.0.0.1');
+      const { port } = new URL(await testApp.app.getUrl());
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined); // the close may reset a connection still sending
+      const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await once(socket, 'connect');
+      socket.write('POST /auth/login HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000000\r\n\r\n');
+      const [answer] = (await once(socket, 'data')) as [Buffer];
+      expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 413 /);
+      // The client goes on sending the gigabyte it declared: the connection lingers (30 s).
+      const sending = setInterval(() => socket.write(Buffer.alloc(1024)), 20);
+      try {
+        const started = Date.now();
+        await testApp.app.close();
+        await socketClosed;
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        clearInterval(sending);
+      }
     } finally {
       await testApp.close().catch(() => undefined);
       await db.drop();

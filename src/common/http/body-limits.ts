@@ -18,37 +18,6 @@ export function contentLengthGuard(limitBytes = MAX_BODY_BYTES): RequestHandler 
   };
 }
 
-/** How long the unread rest of a request body may keep arriving after the answer (nginx's lingering_time). */
-export const UNREAD_BODY_LINGER_MS = 30_000;
-
-/**
- * After an answer that left part of the request body unread (a 413 on the declared length, a route
- * that refused before reading), Node reads and discards the rest so that the connection can serve
- * another request: for as long as the client keeps sending, up to Node's 300 s request timeout. This
- * bounds it: the rest may arrive for `lingerMs`, long enough for a client that sends its body before
- * reading the answer to read it (closing at once would reset the connection and lose the answer),
- * then the connection is closed.
- */
-export function unreadBodyLinger(lingerMs = UNREAD_BODY_LINGER_MS): RequestHandler {
-  return (request, response, next) => {
-    response.once('finish', () => {
-      if (request.complete) return;
-      const close = setTimeout(() => {
-        if (!request.complete) request.socket.destroy();
-      }, lingerMs).unref();
-      // A body that ends in time leaves the connection open for the next request; the timer (and
-      // what it holds) goes as soon as the body ends or the client leaves.
-      const forget = () => {
-        clearTimeout(close);
-        request.socket.off('close', forget);
-      };
-      request.once('end', forget);
-      request.socket.once('close', forget);
-    });
-    next();
-  };
-}
-
 interface BodyParserError {
   type?: string;
   body?: unknown;

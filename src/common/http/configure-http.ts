@@ -8,9 +8,10 @@ import { type AppConfig } from '../../config/load-config';
 import { HttpMetricsMiddleware } from '../../observability/metrics/http-metrics.middleware';
 import { STRIPE_WEBHOOK_MAX_BYTES, STRIPE_WEBHOOK_PATH } from '../../payments/http/stripe-webhook.route';
 import { ConnectionDrain } from './connection-drain';
-import { bodyParserErrors, contentLengthGuard, MAX_BODY_BYTES, unreadBodyLinger } from './body-limits';
+import { bodyParserErrors, contentLengthGuard, MAX_BODY_BYTES } from './body-limits';
 import { requestContext } from './request-context.middleware';
 import { DOCS_PATH, securityHeaders } from './security-headers';
+import { UnreadBodyLinger } from './unread-body-linger';
 
 const DEV_ORIGINS = [
   'http://localhost:3000',
@@ -35,7 +36,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.use(app.get(ConnectionDrain).middleware);
   app.use(securityHeaders(config));
   app.enableCors(corsOptions(config));
-  app.use(unreadBodyLinger());
+  app.use(app.get(UnreadBodyLinger).middleware());
   app.use(contentLengthGuard());
   // The Stripe signature covers the exact bytes: that body is kept raw (JSON parsing then skips it).
   app.use(

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import express from 'express';
-import { contentLengthGuard, unreadBodyLinger } from './body-limits';
+import { contentLengthGuard } from './body-limits';
+import { UnreadBodyLinger } from './unread-body-linger';
 
 const LINGER_MS = 400;
 const LIMIT_BYTES = 16;
@@ -10,7 +11,7 @@ const LIMIT_BYTES = 16;
 /** A server refusing bodies declared over 16 bytes and answering the others after reading them. */
 async function startServer(): Promise<Server> {
   const app = express();
-  app.use(unreadBodyLinger(LINGER_MS));
+  app.use(new UnreadBodyLinger().middleware(LINGER_MS));
   app.use(contentLengthGuard(LIMIT_BYTES));
   app.post('/', express.text({ type: () => true }), (_request, response) => {
     response.send('read');
@@ -41,7 +42,7 @@ async function rawConnection(server: Server) {
   return { socket, closed, answered, received: () => received };
 }
 
-describe('unreadBodyLinger', () => {
+describe('UnreadBodyLinger', () => {
   let server: Server;
   beforeEach(async () => {
     server = await startServer();
