@@ -511,11 +511,13 @@ function ceilingScript(bookingCount: number): string {
 
 /**
  * What a cancel asks of the database, sent by a client that costs nothing: the statements the server
- * sends for `PATCH /bookings/{id}/cancel` (captured from a run, in their order, with literals where
- * the server binds values), without the HTTP request, the JWT, the two Stripe calls and the push's
- * Expo request. The guard's statement also reads the booking's ids into pgbench variables (`\gset`).
- * The push job is pg-boss's own insert, into the push queue's dead-letter queue, which no worker
- * takes; its fetch and completion (one each per batch of pushes) are left out.
+ * sends for `PATCH /bookings/{id}/cancel`, in their order, with literals where the server binds
+ * values, without the HTTP request, the JWT and the two Stripe calls. The guard's statement also
+ * reads the booking's ids into pgbench variables (`\gset`). The push job is pg-boss's own insert,
+ * into the push queue's dead-letter queue, which no worker takes; its fetch and completion (one each
+ * per batch of pushes) are left out. The list was captured from a bench run (2026-11-25) by a
+ * `BENCH_SERVER_NODE_ARGS="--require …"` hook logging node-postgres's `Client.prototype.query`;
+ * capture it again when the cancel's statements change.
  */
 function cancelStatementsScript(bookingCount: number): string {
   const pushJob = { 2: `'${PUSH_QUEUE}.dead'`, 3: `jsonb_build_object('userId', :mechanic_user_id::text)` };
