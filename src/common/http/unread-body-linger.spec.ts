@@ -9,9 +9,9 @@ const LINGER_MS = 400;
 const LIMIT_BYTES = 16;
 
 /** A server refusing bodies declared over 16 bytes and answering the others after reading them. */
-async function startServer(): Promise<Server> {
+async function startServer(linger: UnreadBodyLinger, lingerMs: number): Promise<Server> {
   const app = express();
-  app.use(new UnreadBodyLinger().middleware(LINGER_MS));
+  app.use(linger.middleware(lingerMs));
   app.use(contentLengthGuard(LIMIT_BYTES));
   app.post('/', express.text({ type: () => true }), (_request, response) => {
     response.send('read');
@@ -42,10 +42,18 @@ async function rawConnection(server: Server) {
   return { socket, closed, answered, received: () => received };
 }
 
+/** The client goes on sending the gigabyte it declared, a chunk every 20 ms, until stopped. */
+function keepSending(socket: Socket): () => void {
+  const sending = setInterval(() => socket.write(Buffer.alloc(1024)), 20);
+  return () => clearInterval(sending);
+}
+
 describe('UnreadBodyLinger', () => {
+  let linger: UnreadBodyLinger;
   let server: Server;
   beforeEach(async () => {
-    server = await startServer();
+    linger = new UnreadBodyLinger();
+    server = await startServer(linger, LINGER_MS);
   });
   afterEach(async () => {
     server.closeAllConnections();
@@ -60,14 +68,13 @@ describe('UnreadBodyLinger', () => {
     const answeredAt = Date.now();
     expect(client.received()).toMatch(/^HTTP\/1\.1 413 /);
 
-    // The client goes on sending the gigabyte it declared, a chunk every 20 ms.
-    const sending = setInterval(() => client.socket.write(Buffer.alloc(1024)), 20);
+    const stopSending = keepSending(client.socket);
     try {
       const closedAt = await client.closed;
       expect(closedAt - answeredAt).toBeGreaterThanOrEqual(LINGER_MS - 50);
       expect(closedAt - answeredAt).toBeLessThan(LINGER_MS + 2_000);
     } finally {
-      clearInterval(sending);
+      stopSending();
     }
   });
 
@@ -83,5 +90,44 @@ describe('UnreadBodyLinger', () => {
     await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 200));
     expect(client.socket.destroyed).toBe(false);
     client.socket.destroy();
+  });
+
+  describe('at shutdown', () => {
+    const LONG_LINGER_MS = 60_000;
+    beforeEach(async () => {
+      server.closeAllConnections();
+      server.close();
+      server = await startServer(linger, LONG_LINGER_MS);
+    });
+
+    it('closes at once a connection still receiving a refused body', async () => {
+      const client = await rawConnection(server);
+      client.socket.write(post(1_000_000_000));
+      await client.answered(1);
+      const stopSending = keepSending(client.socket);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(client.socket.destroyed).toBe(false);
+        const shutdownAt = Date.now();
+        linger.beforeApplicationShutdown();
+        expect((await client.closed) - shutdownAt).toBeLessThan(1_000);
+      } finally {
+        stopSending();
+      }
+    });
+
+    it('keeps a connection whose refused body has ended', async () => {
+      const client = await rawConnection(server);
+      client.socket.write(post(LIMIT_BYTES + 4));
+      await client.answered(1);
+      client.socket.write('x'.repeat(LIMIT_BYTES + 4));
+      client.socket.write(`${post(2)}ok`);
+      await client.answered(2);
+
+      linger.beforeApplicationShutdown();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(client.socket.destroyed).toBe(false);
+      client.socket.destroy();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { type Socket } from 'node:net';
+import { type IncomingMessage } from 'node:http';
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { type RequestHandler } from 'express';
 
@@ -13,31 +13,38 @@ export const UNREAD_BODY_LINGER_MS = 30_000;
  * reading the answer to read it (closing at once would reset the connection and lose the answer),
  * then the connection is closed.
  *
- * At shutdown the connections still lingering are closed at once: the server counts them as busy
- * and would wait for their bodies, past the runtime contract's 10 s. (Answers given once shutdown
- * has begun carry `Connection: close` (ConnectionDrain), after which Node closes the connection
- * without reading the rest.)
+ * At shutdown the connections still lingering are closed at once, and so are those whose answer ends
+ * later: the server counts them as busy and would wait for their bodies, past the runtime contract's
+ * 10 s. (Most answers given once shutdown has begun carry `Connection: close` (ConnectionDrain), after
+ * which Node closes the connection without reading the rest anyway.)
  */
 @Injectable()
 export class UnreadBodyLinger implements BeforeApplicationShutdown {
-  private readonly lingering = new Set<Socket>();
+  /** Requests answered while their body was still arriving, until it ends or the client leaves. */
+  private readonly lingering = new Set<IncomingMessage>();
+  private closing = false;
 
   middleware(lingerMs = UNREAD_BODY_LINGER_MS): RequestHandler {
     return (request, response, next) => {
       response.once('finish', () => {
         if (request.complete) return;
         const { socket } = request;
-        const close = setTimeout(() => {
-          if (!request.complete) socket.destroy();
-        }, lingerMs).unref();
-        this.lingering.add(socket);
+        if (this.closing) {
+          socket.destroy();
+          return;
+        }
         // A body that ends in time leaves the connection open for the next request; the timer (and
         // what it holds) goes as soon as the body ends or the client leaves.
         const forget = () => {
           clearTimeout(close);
-          this.lingering.delete(socket);
+          this.lingering.delete(request);
           socket.off('close', forget);
         };
+        const close = setTimeout(() => {
+          forget();
+          if (!request.complete) socket.destroy();
+        }, lingerMs).unref();
+        this.lingering.add(request);
         request.once('end', forget);
         socket.once('close', forget);
       });
@@ -46,6 +53,7 @@ export class UnreadBodyLinger implements BeforeApplicationShutdown {
   }
 
   beforeApplicationShutdown(): void {
-    for (const socket of this.lingering) socket.destroy();
+    this.closing = true;
+    for (const request of this.lingering) if (!request.complete) request.socket.destroy();
   }
 }
