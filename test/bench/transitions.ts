@@ -40,6 +40,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { insertJob } from 'pg-boss/src/plans';
 import { type Client } from 'pg';
+import { NOTIFICATIONS } from '../../src/notifications/domain/notification-catalogue';
 import { PUSH_QUEUE } from '../../src/notifications/push/push-delivery';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { machineBusySeconds, tcpSegmentsSent } from './lib/cpu';
@@ -130,10 +131,13 @@ interface PgbenchRun {
 
 interface Measured {
   phases: Phase[];
-  /** The transaction every transition shares: the target's ceiling. */
-  ceiling: PgbenchRun;
-  /** The cancel's own statements, sent by pgbench. */
-  cancelStatements: PgbenchRun;
+  /** None when the warm-up failed. */
+  pgbench?: {
+    /** The transaction every transition shares: the target's ceiling. */
+    ceiling: PgbenchRun;
+    /** The cancel's own statements, sent by pgbench. */
+    cancelStatements: PgbenchRun;
+  };
   endState: string[];
   seedMs: number;
   logLines: { total: number; warn: number; error: number; samples: string[] };
@@ -173,7 +177,7 @@ async function measure(
   const warmUp = await cycles(baseUrl, database.url, fake, token, buyers, slots.slice(0, WARM_UP_CYCLES));
   const warmUpProblems = await checkEndState(database.url, fake, warmUp.bookings);
   if (warmUp.phases.some(violated) || warmUpProblems.length > 0)
-    return { phases: warmUp.phases, ...noPgbench(), endState: warmUpProblems, seedMs, logLines };
+    return { phases: warmUp.phases, endState: warmUpProblems, seedMs, logLines };
   logLines.total = logLines.warn = logLines.error = 0;
   logLines.samples.length = 0;
 
@@ -190,32 +194,16 @@ async function measure(
     );
   };
   const ceiling = await runScript(ceilingScript(measured.bookings.length));
+  const cancelStatementsSince = new Date();
   const cancelStatements = await runScript(cancelStatementsScript(measured.bookings.length));
-  return { phases: measured.phases, ceiling, cancelStatements, endState, seedMs, logLines };
-}
-
-/** Warm-up failed: nothing to compare with. */
-function noPgbench(): Pick<Measured, 'ceiling' | 'cancelStatements'> {
-  const none: PgbenchRun = {
-    result: {
-      tps: 0,
-      transactions: 0,
-      failed: 0,
-      latency: { average: 0, p50: 0, p99: 0, max: 0 },
-      statements: [],
-      output: '',
-    },
-    activity: {
-      samples: 0,
-      active: 0,
-      lockWaits: 0,
-      ioWaits: 0,
-      idleInTransaction: 0,
-      machineCpuS: 0,
-      tcpSegments: 0,
-    },
-  };
-  return { ceiling: none, cancelStatements: none };
+  endState.push(
+    ...(await checkCancelStatementsWrote(
+      database.url,
+      cancelStatementsSince,
+      cancelStatements.result.transactions,
+    )),
+  );
+  return { phases: measured.phases, pgbench: { ceiling, cancelStatements }, endState, seedMs, logLines };
 }
 
 /**
@@ -480,9 +468,10 @@ async function indexBookings(url: string, bookings: Booking[]): Promise<void> {
   });
 }
 
-/** The tables pgbench's scripts write or read. */
+/** The tables pgbench's scripts read or write. */
 const PGBENCH_TABLES =
-  'bench_cycle_bookings, bookings, booking_transitions, availabilities, notifications, users, pgboss.job';
+  'bench_cycle_bookings, bookings, booking_transitions, availabilities, notifications, users, ' +
+  'blacklisted_tokens, dispute_cases, mechanic_profiles, pgboss.job, pgboss.queue';
 
 /** The cancel's writes to the booking (status and cancellation columns), as the cancel sets them. */
 const CANCEL_COLUMNS =
@@ -520,14 +509,27 @@ function ceilingScript(bookingCount: number): string {
  * capture it again when the cancel's statements change.
  */
 function cancelStatementsScript(bookingCount: number): string {
-  const pushJob = { 2: `'${PUSH_QUEUE}.dead'`, 3: `jsonb_build_object('userId', :mechanic_user_id::text)` };
-  const insertPushJob = insertJob('pgboss')
-    .replace(/\$(\d+)/g, (_, index: string) => pushJob[Number(index) as keyof typeof pushJob] ?? 'NULL')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // The catalogue's notification, as NotificationService writes it: the row's data, then the push job's.
+  const notification = NOTIFICATIONS.bookingCancelled({ bookingId: BOOKING_ID, cancelledBy: 'buyer' });
+  const data = jsonbObject(
+    Object.fromEntries(
+      Object.entries<string | null>({ type: notification.type, ...notification.data }).map(([key, value]) => [
+        key,
+        value === BOOKING_ID ? sql(':booking_id::text') : value,
+      ]),
+    ),
+  );
+  const job = jsonbObject({
+    notificationId: sql(':notification_id::text'),
+    userId: sql(':mechanic_user_id::text'),
+    title: notification.title,
+    body: notification.body,
+    data,
+  });
   return [
     `\\set n random(1, ${bookingCount})`,
-    `SELECT EXISTS (SELECT 1 FROM blacklisted_tokens WHERE jti = gen_random_uuid()::text) AS token_revoked, ` +
+    `\\set jti random(1, 1000000000)`,
+    `SELECT EXISTS (SELECT 1 FROM blacklisted_tokens WHERE jti = :jti::text) AS token_revoked, ` +
       `u.*, c.id AS booking_id, c.buyer_id, c.availability_id, c.mechanic_id, c.mechanic_user_id ` +
       `FROM bench_cycle_bookings c LEFT JOIN users u ON u.id = c.buyer_id WHERE c.n = :n \\gset`,
     'BEGIN;',
@@ -546,14 +548,76 @@ function cancelStatementsScript(bookingCount: number): string {
       `(SELECT 1 FROM bookings WHERE availability_id = :availability_id AND id <> :booking_id ` +
       `AND status <> 'cancelled');`,
     `INSERT INTO notifications (id, user_id, type, title, body, data, is_read, created_at) VALUES ` +
-      `(DEFAULT, :mechanic_user_id, 'booking_cancelled', 'Réservation annulée', ` +
-      `'L''acheteur a annulé la réservation.', jsonb_build_object('booking_id', :booking_id::text, ` +
-      `'cancelled_by', 'buyer'), DEFAULT, DEFAULT) RETURNING id, is_read, created_at;`,
-    `${insertPushJob};`,
+      `(DEFAULT, :mechanic_user_id, ${sqlLiteral(notification.type)}, ${sqlLiteral(notification.title)}, ` +
+      `${sqlLiteral(notification.body)}, ${data.sql}, DEFAULT, DEFAULT) ` +
+      `RETURNING id AS notification_id, is_read, created_at \\gset`,
+    `${pushJobInsert(PUSH_DEAD_LETTER_QUEUE, job)};`,
     'END;',
     'SELECT expo_push_token FROM users WHERE id = :mechanic_user_id;',
     '',
   ].join('\n');
+}
+
+/** Stands for the booking's id in the catalogue's notification; the script binds the real one. */
+const BOOKING_ID = 'the booking id';
+
+/** The queue the cancel's statements put their push job in: it exists, and no worker takes it. */
+const PUSH_DEAD_LETTER_QUEUE = `${PUSH_QUEUE}.dead`;
+
+function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** An SQL expression (a pgbench variable, a nested object), where other values are text. */
+interface Sql {
+  sql: string;
+}
+
+const sql = (text: string): Sql => ({ sql: text });
+
+function jsonbObject(fields: Record<string, string | null | Sql>): Sql {
+  const value = (field: string | null | Sql) =>
+    field === null ? 'NULL' : typeof field === 'string' ? sqlLiteral(field) : field.sql;
+  const pairs = Object.entries(fields).map(([key, field]) => `${sqlLiteral(key)}, ${value(field)}`);
+  return sql(`jsonb_build_object(${pairs.join(', ')})`);
+}
+
+/**
+ * pg-boss's own insert of a job (what `send` runs) with its name and data filled in and its options
+ * left to the queue's, as `DeliveryQueue.enqueue` leaves them. Throws if pg-boss no longer takes
+ * the name and the data as its parameters 2 and 3.
+ */
+function pushJobInsert(queue: string, data: Sql): string {
+  const text = insertJob('pgboss');
+  if (!text.includes('$2 as name') || !text.includes('$3::jsonb as data'))
+    throw new Error("pg-boss's job insert no longer takes the name and data as $2 and $3: update the bench");
+  const values: Record<number, string> = { 2: sqlLiteral(queue), 3: data.sql };
+  return text
+    .replace(/\$(\d+)/g, (_, index: string) => values[Number(index)] ?? 'NULL')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The cancel's statements must have written what a cancel writes: a notification and a push job per
+ * transaction since `since` (a client stopped between its COMMIT and its last read wrote without
+ * being counted).
+ */
+async function checkCancelStatementsWrote(url: string, since: Date, transactions: number): Promise<string[]> {
+  return withDatabase(url, async (client) => {
+    const { rows } = await client.query<{ notifications: string; 'push jobs': string }>(
+      `SELECT (SELECT count(*) FROM notifications WHERE created_at >= $1) AS notifications,
+              (SELECT count(*) FROM pgboss.job WHERE name = $2 AND created_on >= $1) AS "push jobs"`,
+      [since, PUSH_DEAD_LETTER_QUEUE],
+    );
+    const problems: string[] = [];
+    for (const [what, count] of Object.entries(rows[0])) {
+      const written = Number(count);
+      if (written < transactions || written > transactions + CONNECTIONS)
+        problems.push(`the cancel's statements wrote ${written} ${what} in ${transactions} transactions`);
+    }
+    return problems;
+  });
 }
 
 /**
@@ -642,16 +706,25 @@ function violated(phase: Phase): boolean {
   return result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || phase.overflow > 0;
 }
 
+const number = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => value.toFixed(1);
+const percent = (value: number) => `${(100 * value).toFixed(1)} %`;
+
 /** Prints the table, pgbench's lines, the ratios and the verdicts; false on a contract violation. */
 function printReport(measured: Measured, loadBefore: number): boolean {
-  const { phases, ceiling, cancelStatements, endState, seedMs, logLines } = measured;
-  const pgbenchRuns = [
-    { name: `pgbench, the shared transaction (the ceiling), ${CONNECTIONS} clients`, run: ceiling },
-    { name: `pgbench, the cancel's own statements, ${CONNECTIONS} clients`, run: cancelStatements },
-  ];
-  const number = (value: number) => Math.round(value).toLocaleString('en-US');
-  const ms = (value: number) => value.toFixed(1);
-  const percent = (value: number) => `${(100 * value).toFixed(1)} %`;
+  const { phases, pgbench, endState, seedMs, logLines } = measured;
+  const pgbenchRuns = pgbench
+    ? [
+        {
+          name: `pgbench, the shared transaction (the ceiling), ${CONNECTIONS} clients`,
+          run: pgbench.ceiling,
+        },
+        {
+          name: `pgbench, the cancel's own statements, ${CONNECTIONS} clients`,
+          run: pgbench.cancelStatements,
+        },
+      ]
+    : [];
   const cpu = cpus();
   console.log(
     `## Transitions: ${number(CYCLES)} cycles create → accept → cancel, each phase at ${CONNECTIONS} ` +
@@ -718,25 +791,31 @@ function printReport(measured: Measured, loadBefore: number): boolean {
     ok = false;
     console.log(`${name}: ${pg.failed} failed of ${pg.transactions}\n${pg.output}`);
   }
+  if (ok && pgbench) printComparison(phases[phases.length - 1], pgbench);
+  return ok;
+}
 
-  const { result: cancel, throughput: cancelThroughput, activity } = phases[phases.length - 1];
+/** The cancel against both pgbench runs: costs, ratios and the targets' verdicts. */
+function printComparison(
+  cancelPhase: Phase,
+  { ceiling, cancelStatements }: NonNullable<Measured['pgbench']>,
+): void {
+  const { result: cancel, throughput: cancelThroughput, activity } = cancelPhase;
   const pg = ceiling.result;
-  if (pg.transactions > 0) {
-    // Both runs keep the machine's cores busy, so their throughputs stand about as their costs do.
-    const cpuPerCancel = activity.machineCpuS / Math.max(cancel.requests.total, 1);
-    const cpuPerTransaction = ceiling.activity.machineCpuS / pg.transactions;
-    console.log(
-      `\nMachine CPU per cancel ÷ per pgbench transaction: ${(cpuPerCancel / cpuPerTransaction).toFixed(1)}×; ` +
-        `TCP segments: ${(activity.tcpSegments / Math.max(cancel.requests.total, 1)).toFixed(1)} per cancel, ` +
-        `${(ceiling.activity.tcpSegments / pg.transactions).toFixed(1)} per transaction.`,
-    );
-    console.log(
-      `The cancel's own statements, sent by pgbench: ${cancelStatements.result.tps.toFixed(1)} / ` +
-        `${pg.tps.toFixed(1)} = ${percent(cancelStatements.result.tps / pg.tps)} of the ceiling: the most a ` +
-        `cancel could reach if its HTTP request, JWT, Stripe calls and push delivery cost nothing.`,
-    );
-  }
-  const ratio = cancelThroughput / Math.max(pg.tps, 1e-9);
+  // Both runs keep the machine's cores busy, so their throughputs stand about as their costs do.
+  const cpuPerCancel = activity.machineCpuS / cancel.requests.total;
+  const cpuPerTransaction = ceiling.activity.machineCpuS / pg.transactions;
+  console.log(
+    `\nMachine CPU per cancel ÷ per pgbench transaction: ${(cpuPerCancel / cpuPerTransaction).toFixed(1)}×; ` +
+      `TCP segments: ${(activity.tcpSegments / cancel.requests.total).toFixed(1)} per cancel, ` +
+      `${(ceiling.activity.tcpSegments / pg.transactions).toFixed(1)} per transaction.`,
+  );
+  console.log(
+    `The cancel's own statements, sent by pgbench: ${cancelStatements.result.tps.toFixed(1)} / ` +
+      `${pg.tps.toFixed(1)} = ${percent(cancelStatements.result.tps / pg.tps)} of the ceiling: the most a ` +
+      `cancel could reach if its HTTP request, JWT, Stripe calls and push delivery cost nothing.`,
+  );
+  const ratio = cancelThroughput / pg.tps;
   const ratioMet = ratio >= RATIO_TARGET;
   const p99Met = cancel.latency.p99 < P99_TARGET_MS;
   console.log(
@@ -744,7 +823,6 @@ function printReport(measured: Measured, loadBefore: number): boolean {
       `(target ≥ ${100 * RATIO_TARGET} %: ${ratioMet ? 'met' : 'MISSED'}). Cancel p99 ${ms(cancel.latency.p99)} ms ` +
       `(target < ${P99_TARGET_MS} ms: ${p99Met ? 'met' : 'MISSED'}).`,
   );
-  return ok;
 }
 
 function describeCost(activity: Activity, operations: number): string {
