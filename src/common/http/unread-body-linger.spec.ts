@@ -6,12 +6,37 @@ import { contentLengthGuard } from './body-limits';
 import { UnreadBodyLinger } from './unread-body-linger';
 
 const LINGER_MS = 400;
+/** Long enough that the linger's own timer never closes a connection during a shutdown test. */
+const LONG_LINGER_MS = 60_000;
 const LIMIT_BYTES = 16;
 
-/** A server refusing bodies declared over 16 bytes and answering the others after reading them. */
-async function startServer(linger: UnreadBodyLinger, lingerMs: number): Promise<Server> {
+interface TestServer {
+  linger: UnreadBodyLinger;
+  server: Server;
+  /** Lets `POST /held` answer (a 413, its body unread). */
+  release: () => void;
+}
+
+/**
+ * A server refusing bodies declared over 16 bytes and answering the others after reading them, with
+ * two routes that answer before their body has been read: `/held` once released, `/partial` after
+ * the first chunk (it then pauses the request, so the rest is received but never read).
+ */
+async function startServer(lingerMs: number): Promise<TestServer> {
+  const linger = new UnreadBodyLinger();
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
   const app = express();
   app.use(linger.middleware(lingerMs));
+  app.post('/held', (_request, response) => {
+    void released.then(() => response.status(413).send('held'));
+  });
+  app.post('/partial', (request, response) => {
+    request.once('data', () => {
+      request.pause();
+      response.send('partial');
+    });
+  });
   app.use(contentLengthGuard(LIMIT_BYTES));
   app.post('/', express.text({ type: () => true }), (_request, response) => {
     response.send('read');
@@ -19,11 +44,25 @@ async function startServer(linger: UnreadBodyLinger, lingerMs: number): Promise<
   const server = createServer(app);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return server;
+  return { linger, server, release };
 }
 
-function post(contentLength: number): string {
-  return `POST / HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: ${contentLength}\r\n\r\n`;
+/** A fresh linger and server for each test of the block, closed after it. */
+function serverPerTest(lingerMs: number): TestServer {
+  const current = {} as TestServer;
+  beforeEach(async () => {
+    Object.assign(current, await startServer(lingerMs));
+  });
+  afterEach(async () => {
+    current.server.closeAllConnections();
+    current.server.close();
+    await once(current.server, 'close');
+  });
+  return current;
+}
+
+function post(contentLength: number, path = '/'): string {
+  return `POST ${path} HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: ${contentLength}\r\n\r\n`;
 }
 
 /** A raw connection that collects what the server answers and when it closes. */
@@ -39,7 +78,17 @@ async function rawConnection(server: Server) {
   const answered = async (count: number): Promise<void> => {
     while ((received.match(/HTTP\/1\.1 /g) ?? []).length < count) await once(socket, 'data');
   };
-  return { socket, closed, answered, received: () => received };
+  /** 'closed', or 'still open' if the connection outlives `ms` (so a test fails on its assertion). */
+  const closedWithin = async (ms: number): Promise<string> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => (timer = setTimeout(resolve, ms, 'still open')));
+    try {
+      return await Promise.race([closed.then(() => 'closed'), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { socket, closed, closedWithin, answered, received: () => received };
 }
 
 /** The client goes on sending the gigabyte it declared, a chunk every 20 ms, until stopped. */
@@ -48,21 +97,13 @@ function keepSending(socket: Socket): () => void {
   return () => clearInterval(sending);
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('UnreadBodyLinger', () => {
-  let linger: UnreadBodyLinger;
-  let server: Server;
-  beforeEach(async () => {
-    linger = new UnreadBodyLinger();
-    server = await startServer(linger, LINGER_MS);
-  });
-  afterEach(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close');
-  });
+  const current = serverPerTest(LINGER_MS);
 
   it('closes the connection once the linger has passed while the refused body keeps arriving', async () => {
-    const client = await rawConnection(server);
+    const client = await rawConnection(current.server);
     client.socket.write(post(1_000_000_000));
     await client.answered(1);
     const answeredAt = Date.now();
@@ -79,7 +120,7 @@ describe('UnreadBodyLinger', () => {
   });
 
   it('keeps the connection for the next request when the refused body ends within the linger', async () => {
-    const client = await rawConnection(server);
+    const client = await rawConnection(current.server);
     client.socket.write(post(LIMIT_BYTES + 4));
     await client.answered(1);
     client.socket.write('x'.repeat(LIMIT_BYTES + 4));
@@ -87,47 +128,56 @@ describe('UnreadBodyLinger', () => {
     await client.answered(2);
 
     expect(client.received()).toMatch(/^HTTP\/1\.1 413 [\s\S]*HTTP\/1\.1 200 [\s\S]*read$/);
-    await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 200));
+    await pause(LINGER_MS + 200);
     expect(client.socket.destroyed).toBe(false);
     client.socket.destroy();
   });
+});
 
-  describe('at shutdown', () => {
-    const LONG_LINGER_MS = 60_000;
-    beforeEach(async () => {
-      server.closeAllConnections();
-      server.close();
-      server = await startServer(linger, LONG_LINGER_MS);
-    });
+describe('UnreadBodyLinger at shutdown', () => {
+  const current = serverPerTest(LONG_LINGER_MS);
 
-    it('closes at once a connection still receiving a refused body', async () => {
-      const client = await rawConnection(server);
-      client.socket.write(post(1_000_000_000));
-      await client.answered(1);
-      const stopSending = keepSending(client.socket);
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        expect(client.socket.destroyed).toBe(false);
-        const shutdownAt = Date.now();
-        linger.beforeApplicationShutdown();
-        expect((await client.closed) - shutdownAt).toBeLessThan(1_000);
-      } finally {
-        stopSending();
-      }
-    });
-
-    it('keeps a connection whose refused body has ended', async () => {
-      const client = await rawConnection(server);
-      client.socket.write(post(LIMIT_BYTES + 4));
-      await client.answered(1);
-      client.socket.write('x'.repeat(LIMIT_BYTES + 4));
-      client.socket.write(`${post(2)}ok`);
-      await client.answered(2);
-
-      linger.beforeApplicationShutdown();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+  it('closes at once a connection still receiving a refused body', async () => {
+    const client = await rawConnection(current.server);
+    client.socket.write(post(1_000_000_000));
+    await client.answered(1);
+    const stopSending = keepSending(client.socket);
+    try {
+      await pause(100);
       expect(client.socket.destroyed).toBe(false);
-      client.socket.destroy();
-    });
+      current.linger.beforeApplicationShutdown();
+      expect(await client.closedWithin(1_000)).toBe('closed');
+    } finally {
+      stopSending();
+    }
+  });
+
+  it('closes at once a connection answered after shutdown began while its body still arrives', async () => {
+    const client = await rawConnection(current.server);
+    client.socket.write(post(1_000_000_000, '/held'));
+    const stopSending = keepSending(client.socket);
+    try {
+      await pause(100);
+      current.linger.beforeApplicationShutdown();
+      current.release();
+      expect(await client.closedWithin(1_000)).toBe('closed');
+    } finally {
+      stopSending();
+    }
+  });
+
+  it('keeps a connection whose earlier body was received in full, even if never read', async () => {
+    const client = await rawConnection(current.server);
+    client.socket.write(`${post(8, '/partial')}half`);
+    await client.answered(1);
+    client.socket.write('half');
+    client.socket.write(`${post(2)}ok`);
+    await client.answered(2);
+    expect(client.received()).toMatch(/^HTTP\/1\.1 200 [\s\S]*partial[\s\S]*HTTP\/1\.1 200 [\s\S]*read$/);
+
+    current.linger.beforeApplicationShutdown();
+    await pause(200);
+    expect(client.socket.destroyed).toBe(false);
+    client.socket.destroy();
   });
 });

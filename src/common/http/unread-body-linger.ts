@@ -15,8 +15,9 @@ export const UNREAD_BODY_LINGER_MS = 30_000;
  *
  * At shutdown the connections still lingering are closed at once, and so are those whose answer ends
  * later: the server counts them as busy and would wait for their bodies, past the runtime contract's
- * 10 s. (Most answers given once shutdown has begun carry `Connection: close` (ConnectionDrain), after
- * which Node closes the connection without reading the rest anyway.)
+ * 10 s. A client still sending may then get a reset instead of the answer, as with any answer given
+ * once shutdown has begun: those carry `Connection: close` (ConnectionDrain), after which Node closes
+ * the connection without reading the rest anyway.
  */
 @Injectable()
 export class UnreadBodyLinger implements BeforeApplicationShutdown {
