@@ -41,7 +41,7 @@ import { performance } from 'node:perf_hooks';
 import { insertJob } from 'pg-boss/src/plans';
 import { type Client } from 'pg';
 import { NOTIFICATIONS } from '../../src/notifications/domain/notification-catalogue';
-import { PUSH_QUEUE } from '../../src/notifications/push/push-delivery';
+import { PUSH_QUEUE, type PushJob } from '../../src/notifications/push/push-delivery';
 import { FakeStripe } from '../support/fake-stripe/fake-stripe';
 import { machineBusySeconds, tcpSegmentsSent } from './lib/cpu';
 import { describeStatusCodes, load, type LoadRequest, type LoadResult } from './lib/load';
@@ -132,7 +132,7 @@ interface PgbenchRun {
 interface Measured {
   phases: Phase[];
   /** None when the warm-up failed. */
-  pgbench?: {
+  pgbenchResults?: {
     /** The transaction every transition shares: the target's ceiling. */
     ceiling: PgbenchRun;
     /** The cancel's own statements, sent by pgbench. */
@@ -194,7 +194,10 @@ async function measure(
     );
   };
   const ceiling = await runScript(ceilingScript(measured.bookings.length));
-  const cancelStatementsSince = new Date();
+  const cancelStatementsSince = await withDatabase(
+    database.url,
+    async (client) => (await client.query<{ now: Date }>('SELECT now()')).rows[0].now,
+  );
   const cancelStatements = await runScript(cancelStatementsScript(measured.bookings.length));
   endState.push(
     ...(await checkCancelStatementsWrote(
@@ -203,7 +206,8 @@ async function measure(
       cancelStatements.result.transactions,
     )),
   );
-  return { phases: measured.phases, pgbench: { ceiling, cancelStatements }, endState, seedMs, logLines };
+  const pgbenchResults = { ceiling, cancelStatements };
+  return { phases: measured.phases, pgbenchResults, endState, seedMs, logLines };
 }
 
 /**
@@ -500,9 +504,10 @@ function ceilingScript(bookingCount: number): string {
 
 /**
  * What a cancel asks of the database, sent by a client that costs nothing: the statements the server
- * sends for `PATCH /bookings/{id}/cancel`, in their order, with literals where the server binds
- * values, without the HTTP request, the JWT and the two Stripe calls. The guard's statement also
- * reads the booking's ids into pgbench variables (`\gset`). The push job is pg-boss's own insert,
+ * sends for `PATCH /bookings/{id}/cancel`, in their order, without the HTTP request, the JWT and the
+ * two Stripe calls. Ids are bound from pgbench variables, which the guard's statement reads from the
+ * side table and the notification's insert returns (`\gset`); texts and constants are literals
+ * (`BEGIN` stands for TypeORM's `START TRANSACTION`). The push job is pg-boss's own insert,
  * into the push queue's dead-letter queue, which no worker takes; its fetch and completion (one each
  * per batch of pushes) are left out. The list was captured from a bench run (2026-11-25) by a
  * `BENCH_SERVER_NODE_ARGS="--require …"` hook logging node-postgres's `Client.prototype.query`;
@@ -510,12 +515,15 @@ function ceilingScript(bookingCount: number): string {
  */
 function cancelStatementsScript(bookingCount: number): string {
   // The catalogue's notification, as NotificationService writes it: the row's data, then the push job's.
-  const notification = NOTIFICATIONS.bookingCancelled({ bookingId: BOOKING_ID, cancelledBy: 'buyer' });
+  const notification = NOTIFICATIONS.bookingCancelled({
+    bookingId: BOOKING_ID_PLACEHOLDER,
+    cancelledBy: 'buyer',
+  });
   const data = jsonbObject(
     Object.fromEntries(
       Object.entries<string | null>({ type: notification.type, ...notification.data }).map(([key, value]) => [
         key,
-        value === BOOKING_ID ? sql(':booking_id::text') : value,
+        value === BOOKING_ID_PLACEHOLDER ? sql(':booking_id::text') : value,
       ]),
     ),
   );
@@ -525,7 +533,7 @@ function cancelStatementsScript(bookingCount: number): string {
     title: notification.title,
     body: notification.body,
     data,
-  });
+  } satisfies Record<keyof PushJob, string | Sql>);
   return [
     `\\set n random(1, ${bookingCount})`,
     `\\set jti random(1, 1000000000)`,
@@ -559,12 +567,14 @@ function cancelStatementsScript(bookingCount: number): string {
 }
 
 /** Stands for the booking's id in the catalogue's notification; the script binds the real one. */
-const BOOKING_ID = 'the booking id';
+const BOOKING_ID_PLACEHOLDER = 'the booking id';
 
 /** The queue the cancel's statements put their push job in: it exists, and no worker takes it. */
 const PUSH_DEAD_LETTER_QUEUE = `${PUSH_QUEUE}.dead`;
 
+/** A text literal. pgbench would take a `:name` even inside one for a variable, so none may hold one. */
 function sqlLiteral(value: string): string {
+  if (/:[A-Za-z_]/.test(value)) throw new Error(`pgbench would read a variable in the text ${value}`);
   return `'${value.replace(/'/g, "''")}'`;
 }
 
@@ -583,25 +593,27 @@ function jsonbObject(fields: Record<string, string | null | Sql>): Sql {
 }
 
 /**
- * pg-boss's own insert of a job (what `send` runs) with its name and data filled in and its options
- * left to the queue's, as `DeliveryQueue.enqueue` leaves them. Throws if pg-boss no longer takes
- * the name and the data as its parameters 2 and 3.
+ * pg-boss's own insert of a job (what `send` runs) with its name and data filled in and its other
+ * parameters NULL, so that the queue's settings apply (the server binds pg-boss's defaults, which
+ * cost the same). Throws if pg-boss no longer takes the name and the data as its parameters 2 and 3.
  */
 function pushJobInsert(queue: string, data: Sql): string {
   const text = insertJob('pgboss');
   if (!text.includes('$2 as name') || !text.includes('$3::jsonb as data'))
     throw new Error("pg-boss's job insert no longer takes the name and data as $2 and $3: update the bench");
   const values: Record<number, string> = { 2: sqlLiteral(queue), 3: data.sql };
+  // Squashed before the values go in, so that the texts inside them stay as they are.
   return text
-    .replace(/\$(\d+)/g, (_, index: string) => values[Number(index)] ?? 'NULL')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    .replace(/\$(\d+)/g, (_, index: string) => values[Number(index)] ?? 'NULL');
 }
 
 /**
  * The cancel's statements must have written what a cancel writes: a notification and a push job per
- * transaction since `since` (a client stopped between its COMMIT and its last read wrote without
- * being counted).
+ * transaction since `since`, the database's time (a client stopped between its COMMIT and its last
+ * read wrote without being counted). The server writes neither meanwhile: its pushes of the phases
+ * are delivered, and none fails into the dead-letter queue (the seeded users have no device).
  */
 async function checkCancelStatementsWrote(url: string, since: Date, transactions: number): Promise<string[]> {
   return withDatabase(url, async (client) => {
@@ -712,16 +724,16 @@ const percent = (value: number) => `${(100 * value).toFixed(1)} %`;
 
 /** Prints the table, pgbench's lines, the ratios and the verdicts; false on a contract violation. */
 function printReport(measured: Measured, loadBefore: number): boolean {
-  const { phases, pgbench, endState, seedMs, logLines } = measured;
-  const pgbenchRuns = pgbench
+  const { phases, pgbenchResults, endState, seedMs, logLines } = measured;
+  const pgbenchRuns = pgbenchResults
     ? [
         {
           name: `pgbench, the shared transaction (the ceiling), ${CONNECTIONS} clients`,
-          run: pgbench.ceiling,
+          run: pgbenchResults.ceiling,
         },
         {
           name: `pgbench, the cancel's own statements, ${CONNECTIONS} clients`,
-          run: pgbench.cancelStatements,
+          run: pgbenchResults.cancelStatements,
         },
       ]
     : [];
@@ -791,14 +803,15 @@ function printReport(measured: Measured, loadBefore: number): boolean {
     ok = false;
     console.log(`${name}: ${pg.failed} failed of ${pg.transactions}\n${pg.output}`);
   }
-  if (ok && pgbench) printComparison(phases[phases.length - 1], pgbench);
+  // Only when every check passed: both runs then have transactions, and the cancel phase requests.
+  if (ok && pgbenchResults) printComparison(phases[phases.length - 1], pgbenchResults);
   return ok;
 }
 
 /** The cancel against both pgbench runs: costs, ratios and the targets' verdicts. */
 function printComparison(
   cancelPhase: Phase,
-  { ceiling, cancelStatements }: NonNullable<Measured['pgbench']>,
+  { ceiling, cancelStatements }: NonNullable<Measured['pgbenchResults']>,
 ): void {
   const { result: cancel, throughput: cancelThroughput, activity } = cancelPhase;
   const pg = ceiling.result;
