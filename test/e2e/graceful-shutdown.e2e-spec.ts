@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { settleWithin } from '../../src/common/concurrency/settle-within';
 import { startTestApp } from '../support/app';
 import { testConfig } from '../support/config';
 import { createTestDatabase } from '../support/database';
@@ -55,15 +56,10 @@ describe('graceful shutdown (runtime contract)', () => {
       // The client goes on sending the gigabyte it declared: the connection lingers (30 s).
       const sending = setInterval(() => socket.write(Buffer.alloc(1024)), 20);
       // Raced against 5 s, so that a close waiting for the 30 s linger fails here, not on the test's timeout.
-      let deadline: NodeJS.Timeout | undefined;
       try {
         const closed = Promise.all([testApp.app.close(), socketClosed]).then(() => 'closed');
-        const late = new Promise(
-          (resolve) => (deadline = setTimeout(resolve, 5_000, 'still open after 5 s')),
-        );
-        expect(await Promise.race([closed, late])).toBe('closed');
+        expect(await settleWithin(closed, 5_000, 'still open after 5 s')).toBe('closed');
       } finally {
-        clearTimeout(deadline);
         clearInterval(sending);
         socket.destroy();
       }

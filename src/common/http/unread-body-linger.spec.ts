@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import express from 'express';
+import { settleWithin } from '../concurrency/settle-within';
 import { contentLengthGuard } from './body-limits';
 import { UnreadBodyLinger } from './unread-body-linger';
 
@@ -79,15 +80,12 @@ async function rawConnection(server: Server) {
     while ((received.match(/HTTP\/1\.1 /g) ?? []).length < count) await once(socket, 'data');
   };
   /** 'closed', or 'still open' if the connection outlives `ms` (so a test fails on its assertion). */
-  const closedWithin = async (ms: number): Promise<string> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<string>((resolve) => (timer = setTimeout(resolve, ms, 'still open')));
-    try {
-      return await Promise.race([closed.then(() => 'closed'), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const closedWithin = (ms: number) =>
+    settleWithin(
+      closed.then(() => 'closed'),
+      ms,
+      'still open',
+    );
   return { socket, closed, closedWithin, answered, received: () => received };
 }
 
